@@ -1,0 +1,10 @@
+// Original file: proto/chunkserver.proto
+
+
+export interface DeleteChunksResponse {
+  'deleted'?: (number);
+}
+
+export interface DeleteChunksResponse__Output {
+  'deleted': (number);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/master.proto
+
+
+export interface ListUploadsRequest {
+  'path_prefix'?: (string);
+  'limit'?: (number);
+}
+
+export interface ListUploadsRequest__Output {
+  'path_prefix': (string);
+  'limit': (number);
+}

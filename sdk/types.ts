@@ -1,0 +1,180 @@
+// Public types of the godfs sdk: the one client of the cluster that the gateway, the CLI and the FUSE
+// mount share (ARCHITECTURE.md). Errors are the typed errors of common/errors.ts.
+import type { Readable } from 'node:stream';
+
+export type FileType = 'file' | 'dir' | 'symlink';
+
+export interface FileInfo {
+  /** Normalised absolute path this info was fetched for. */
+  path: string;
+  /** Last path segment ('' for the root). */
+  name: string;
+  id: number;
+  type: FileType;
+  isDir: boolean;
+  size: number;
+  /** Permission bits (07777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  atimeMs: number;
+  birthMs: number;
+  nlink: number;
+  /** Strong validator of the content: MD5 hex for whole-object writes, unquoted. '' for directories. */
+  etag: string;
+  /** Content generation, bumped on every content change. */
+  gen: number;
+  xattrs: Record<string, Buffer>;
+  /** Symlink target. */
+  target?: string;
+}
+
+export interface DirEntryInfo extends FileInfo {}
+
+export interface ListResult {
+  entries: DirEntryInfo[];
+  /** Pass back as `cursor` for the next page; null when the listing is complete. */
+  nextCursor: string | null;
+}
+
+export type WriteSource = Readable | AsyncIterable<Uint8Array> | Uint8Array | string;
+
+export interface WriteOptions {
+  /** Create missing parent directories. */
+  parents?: boolean;
+  /** Fail with AlreadyExistsError if the file exists (If-None-Match: *). */
+  exclusive?: boolean;
+  /** Fail with PreconditionFailedError unless the current etag equals this (If-Match). */
+  ifMatch?: string;
+  /** Replace the file's xattrs (object metadata) with these, atomically with the content. */
+  xattrs?: Record<string, Buffer | string>;
+  /** Abort with TooLargeError (and store nothing) once more than this many bytes arrive. */
+  maxBytes?: number;
+  /** Replication factor for the new chunks (0/undefined = cluster default). */
+  replication?: number;
+  /** Permission bits for a newly created file. */
+  mode?: number;
+  signal?: AbortSignal;
+  /** Called as bytes are written (for progress bars). */
+  onProgress?: (bytesWritten: number) => void;
+}
+
+export interface ReadOptions {
+  offset?: number;
+  /** Bytes to read from offset; undefined = to the end. */
+  length?: number;
+  signal?: AbortSignal;
+}
+
+export interface ReadResult {
+  info: FileInfo;
+  /** The requested bytes, verified against the chunk checksums; errors with ChecksumMismatchError. */
+  stream: Readable;
+  offset: number;
+  length: number;
+}
+
+export interface SetAttrOptions {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  atimeMs?: number;
+  mtimeMs?: number;
+  setXattrs?: Record<string, Buffer | string>;
+  removeXattrs?: string[];
+  replaceXattrs?: boolean;
+}
+
+export interface UploadInfo {
+  uploadId: string;
+  path: string;
+  createdMs: number;
+  xattrs: Record<string, Buffer>;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  size: number;
+  /** MD5 hex of the part's bytes, unquoted. */
+  etag: string;
+  modifiedMs: number;
+}
+
+export interface NodeStatus {
+  id: string;
+  addr: string;
+  controlAddr: string;
+  capacity: number;
+  free: number;
+  used: number;
+  chunkCount: number;
+  lastHeartbeatMs: number;
+  alive: boolean;
+  zone: string;
+}
+
+export interface ClusterStats {
+  clusterId: string;
+  capacity: number;
+  free: number;
+  used: number;
+  nodesAlive: number;
+  nodesTotal: number;
+  inodes: number;
+  chunks: number;
+  defaultReplication: number;
+  maxChunkSize: number;
+}
+
+export interface ClientOptions {
+  /** Master address(es), host:port. */
+  master: string | string[];
+  /** Bearer API key the master and chunkservers accept. */
+  apiKey?: string;
+  /** Per-call deadline for control calls (ms). Default 30 s. */
+  timeoutMs?: number;
+  /** How long to keep retrying a master or chunkserver that is unreachable (ms). Default 15 s. */
+  retryForMs?: number;
+}
+
+/** What the sdk client offers; the gateway, CLI and FUSE mount program against this. */
+export interface Godfs {
+  stat(path: string): Promise<FileInfo>;
+  /** Like stat, but does not follow a final symlink. */
+  lstat(path: string): Promise<FileInfo>;
+  mkdir(path: string, opts?: { parents?: boolean; mode?: number; uid?: number; gid?: number }): Promise<FileInfo>;
+  /** Creates an empty file (or a symlink when `symlinkTarget` is set). */
+  create(path: string, opts?: { exclusive?: boolean; parents?: boolean; mode?: number; uid?: number; gid?: number; symlinkTarget?: string }): Promise<FileInfo>;
+  /** One page of a directory, sorted by name (UTF-8 byte order). */
+  list(path: string, opts?: { limit?: number; cursor?: string }): Promise<ListResult>;
+  /** Every entry of a directory, page by page. */
+  listAll(path: string, opts?: { pageSize?: number; startAfter?: string }): AsyncIterable<DirEntryInfo>;
+  /** Streams a file or a range of it. `readRange` is `read` with offset and length. */
+  read(path: string, opts?: ReadOptions): Promise<ReadResult>;
+  readRange(path: string, offset: number, length: number): Promise<ReadResult>;
+  /** Reads a whole (small) file into memory. */
+  readFile(path: string): Promise<Buffer>;
+  /** Creates or atomically replaces a file with the stream's bytes (readers see old or new, never a mix). */
+  write(path: string, source: WriteSource, opts?: WriteOptions): Promise<FileInfo>;
+  /** Overwrites [offset, offset+len) in place (extending the file if needed); atomic. */
+  writeAt(path: string, offset: number, source: WriteSource, opts?: { signal?: AbortSignal; replication?: number }): Promise<FileInfo>;
+  truncate(path: string, size: number): Promise<FileInfo>;
+  delete(path: string, opts?: { recursive?: boolean; onlyDir?: boolean; onlyFile?: boolean }): Promise<void>;
+  /** Atomic; replaces an existing file target like POSIX rename(2). */
+  rename(oldPath: string, newPath: string, opts?: { noReplace?: boolean }): Promise<void>;
+  setAttr(path: string, attrs: SetAttrOptions): Promise<FileInfo>;
+
+  createUpload(path: string, opts?: { xattrs?: Record<string, Buffer | string> }): Promise<UploadInfo>;
+  uploadPart(uploadId: string, partNumber: number, source: WriteSource, opts?: { maxBytes?: number; signal?: AbortSignal }): Promise<PartInfo>;
+  listParts(uploadId: string): Promise<{ upload: UploadInfo; parts: PartInfo[] }>;
+  listUploads(opts?: { pathPrefix?: string; limit?: number }): Promise<UploadInfo[]>;
+  /** Splices the parts' extents into the file: metadata only, no byte copied. etag defaults to S3's md5-of-md5s-N. */
+  completeUpload(uploadId: string, partNumbers: number[], opts?: { etag?: string; ifMatch?: string; exclusive?: boolean }): Promise<FileInfo>;
+  abortUpload(uploadId: string): Promise<void>;
+
+  clusterStats(): Promise<ClusterStats>;
+  listNodes(): Promise<NodeStatus[]>;
+  close(): void;
+}
