@@ -1,0 +1,180 @@
+// Durable master state: the state machine plus its write-ahead log and periodic snapshots.
+// propose(cmd) applies the command (atomically: it throws without mutating, or mutates), appends it to
+// the log and resolves only after the fsync that covers it. Reads call barrier() before answering, so
+// nothing a caller sees can be lost to a crash (single-node stand-in for Raft's ReadIndex).
+// Snapshots: write tmp → fsync → rename → fsync dir, then start a fresh log segment and delete the
+// segments the snapshot covers (CORRECTNESS.md B2.5).
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Logger } from '../../common/log.js';
+import type { Command } from './commands.js';
+import { Fsm } from './fsm.js';
+import { decodeState, encodeState } from './state-codec.js';
+import { Wal } from './wal.js';
+
+export interface MetaStoreOptions {
+  /** Take a snapshot after this many commands (default 100k) or this many log bytes (default 256 MiB). */
+  snapshotEvery?: number;
+  snapshotBytes?: number;
+  logger: Logger;
+  onFatal?: (err: unknown) => void;
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+const segmentName = (seq: number) => `wal-${String(seq).padStart(16, '0')}.log`;
+const segmentSeq = (name: string): number | undefined => (/^wal-\d{16}\.log$/.test(name) ? Number(name.slice(4, 20)) : undefined);
+
+export class MetaStore {
+  readonly fsm: Fsm;
+  #dir: string;
+  #wal: Wal;
+  #walSeq: number;
+  #onFatal: (err: unknown) => void;
+  #index: number;
+  #sinceSnapshot = 0;
+  #opts: MetaStoreOptions;
+  #snapshotting: Promise<void> | undefined;
+
+  private constructor(dir: string, fsm: Fsm, wal: Wal, walSeq: number, opts: MetaStoreOptions, onFatal: (err: unknown) => void) {
+    this.#dir = dir;
+    this.fsm = fsm;
+    this.#wal = wal;
+    this.#walSeq = walSeq;
+    this.#onFatal = onFatal;
+    this.#index = fsm.appliedIndex;
+    this.#opts = opts;
+  }
+
+  static async open(dir: string, opts: MetaStoreOptions): Promise<MetaStore> {
+    const log = opts.logger;
+    await mkdir(dir, { recursive: true });
+    const onFatal =
+      opts.onFatal ??
+      ((err: unknown) => {
+        log.fatal({ err }, 'write-ahead log fsync failed; stopping (an fsync error is never retried)');
+        process.exit(70);
+      });
+    let fsm = new Fsm();
+    const snap = await readSnapshot(join(dir, 'snapshot.json'));
+    if (snap) fsm = snap;
+    const segments = (await readdir(dir)).filter((n) => segmentSeq(n) !== undefined).sort();
+    let wal: Wal | undefined;
+    let walSeq = 1;
+    let replayed = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const name = segments[i]!;
+      const seq = segmentSeq(name)!;
+      const last = i === segments.length - 1;
+      const opened = await Wal.open<Command>(join(dir, name), onFatal);
+      for (const rec of opened.records) {
+        if (rec.index <= fsm.appliedIndex) continue;
+        if (rec.index !== fsm.appliedIndex + 1) throw new Error(`log gap: expected index ${fsm.appliedIndex + 1}, found ${rec.index} in ${name}`);
+        try {
+          fsm.apply(rec.cmd, rec.index);
+        } catch {
+          // A logged command that fails on replay failed identically when first applied (apply is
+          // deterministic); only the index advances.
+          fsm.appliedIndex = rec.index;
+        }
+        replayed++;
+      }
+      if (last) {
+        wal = opened.wal;
+        walSeq = seq;
+      } else {
+        await opened.wal.close();
+      }
+    }
+    if (!wal) {
+      wal = (await Wal.open<Command>(join(dir, segmentName(walSeq)), onFatal)).wal;
+      await fsyncDir(dir);
+    }
+    log.info({ appliedIndex: fsm.appliedIndex, replayed, snapshot: Boolean(snap) }, 'master state loaded');
+    return new MetaStore(dir, fsm, wal, walSeq, opts, onFatal);
+  }
+
+  get index(): number {
+    return this.#index;
+  }
+
+  /** Applies, logs and makes durable one command; resolves with apply()'s result. */
+  async propose(cmd: Command): Promise<unknown> {
+    const index = this.#index + 1;
+    const result = this.fsm.apply(cmd, index); // throws (without mutating) for an invalid command
+    this.#index = index;
+    const durable = this.#wal.append({ index, cmd });
+    this.#sinceSnapshot++;
+    await durable;
+    if (!this.#snapshotting && (this.#sinceSnapshot >= (this.#opts.snapshotEvery ?? 100_000) || this.#wal.size >= (this.#opts.snapshotBytes ?? 256 * 2 ** 20))) {
+      this.#snapshotting = this.snapshot().finally(() => (this.#snapshotting = undefined));
+    }
+    return result;
+  }
+
+  /** Resolves once every command applied so far is durable. */
+  barrier(): Promise<void> {
+    return this.#wal.barrier();
+  }
+
+  /** Writes a snapshot of the current state and drops the log segments it covers. */
+  async snapshot(): Promise<void> {
+    const nextSeq = this.#walSeq + 1;
+    const { wal: newWal } = await Wal.open<Command>(join(this.#dir, segmentName(nextSeq)), this.#onFatal);
+    // Synchronous section: the state at exactly `index`, and every later command goes to the new
+    // segment, so segments before `nextSeq` hold only records the snapshot covers.
+    const index = this.#index;
+    const body = Buffer.from(encodeState(this.fsm));
+    const oldWal = this.#wal;
+    this.#wal = newWal;
+    this.#walSeq = nextSeq;
+    await oldWal.close();
+    const tmp = join(this.#dir, 'snapshot.json.tmp');
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(Buffer.from(JSON.stringify({ index, crc: crc32(body), length: body.length }) + '\n'));
+      await fh.writeFile(body);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, join(this.#dir, 'snapshot.json'));
+    await fsyncDir(this.#dir);
+    for (const name of await readdir(this.#dir)) {
+      const seq = segmentSeq(name);
+      if (seq !== undefined && seq < nextSeq) await rm(join(this.#dir, name), { force: true });
+    }
+    this.#sinceSnapshot = 0;
+    this.#opts.logger.info({ index, bytes: body.length }, 'snapshot written');
+  }
+
+  async close(): Promise<void> {
+    if (this.#snapshotting) await this.#snapshotting;
+    await this.#wal.close();
+  }
+}
+
+async function readSnapshot(path: string): Promise<Fsm | undefined> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const nl = buf.indexOf(0x0a);
+  const header = JSON.parse(buf.subarray(0, nl).toString('utf8')) as { index: number; crc: number; length: number };
+  const body = buf.subarray(nl + 1);
+  if (body.length !== header.length || crc32(body) !== header.crc) throw new Error(`snapshot ${path} is corrupt (length or CRC mismatch)`);
+  const fsm = decodeState(body.toString('utf8'));
+  fsm.appliedIndex = header.index;
+  return fsm;
+}

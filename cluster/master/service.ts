@@ -1,0 +1,313 @@
+// The master's gRPC service: turns requests into commands (stamping the time and any random id),
+// proposes them to the MetaStore, and answers reads from the state after a durability barrier.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
+import { GodfsError, InvalidArgumentError } from '../../common/errors.js';
+import { unary } from '../../common/grpc.js';
+import type { Logger } from '../../common/log.js';
+import { normalizePath } from '../../common/paths.js';
+import type { MasterHandlers } from '../../proto/generated/godfs/master/v1/Master.js';
+import type { Inode as PInode } from '../../proto/generated/godfs/master/v1/Inode.js';
+import type { WrittenExtent__Output } from '../../proto/generated/godfs/master/v1/WrittenExtent.js';
+import type { NodeRef } from '../../proto/generated/godfs/master/v1/NodeRef.js';
+import type { Command, WrittenExtent } from './commands.js';
+import { slice } from './extents.js';
+import type { Inode } from './fsm.js';
+import type { MetaStore } from './meta-store.js';
+import type { MasterMetrics } from './metrics.js';
+import type { Registry } from './registry.js';
+
+export interface ServiceConfig {
+  apiKey: string | undefined;
+  replication: number;
+  maxChunkSize: number;
+  heartbeatIntervalMs: number;
+  /** Chunk ids are reserved through the log in blocks of this many. */
+  idBlock: number;
+}
+
+const LIST_DEFAULT = 1000;
+const LIST_MAX = 10000;
+
+export function toProtoInode(ino: Inode): PInode {
+  const xattrs: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(ino.xattrs)) xattrs[k] = Buffer.from(v, 'base64');
+  return {
+    id: ino.id,
+    type: ino.type === 'dir' ? 'DIR' : ino.type === 'symlink' ? 'SYMLINK' : 'FILE',
+    mode: ino.mode,
+    uid: ino.uid,
+    gid: ino.gid,
+    size: ino.size,
+    mtime_ms: ino.mtimeMs,
+    ctime_ms: ino.ctimeMs,
+    atime_ms: ino.atimeMs,
+    birth_ms: ino.birthMs,
+    nlink: ino.nlink,
+    etag: ino.etag,
+    xattrs,
+    gen: ino.gen,
+    target: ino.target ?? '',
+    extent_count: ino.extents?.length ?? 0,
+  };
+}
+
+function b64map(m: Record<string, Buffer> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m ?? {})) out[k] = Buffer.from(v).toString('base64');
+  return out;
+}
+
+function written(list: WrittenExtent__Output[]): WrittenExtent[] {
+  return list.map((w) => {
+    if (!w.extent) throw new InvalidArgumentError('extent missing');
+    const e = w.extent;
+    if (e.length <= 0) throw new InvalidArgumentError('extent length must be positive');
+    return { extent: { chunkId: e.chunk_id, version: e.version, chunkOffset: e.chunk_offset, length: e.length }, replicaIds: w.replica_ids };
+  });
+}
+
+export class MasterService {
+  #store: MetaStore;
+  #registry: Registry;
+  #cfg: ServiceConfig;
+  #log: Logger;
+  #metrics: MasterMetrics;
+  #nextChunkId: number;
+  #reserving: Promise<void> | undefined;
+  /** Allocated, not yet committed chunks → allocation time (orphan GC leaves them alone). */
+  readonly pending = new Map<number, number>();
+
+  constructor(store: MetaStore, registry: Registry, cfg: ServiceConfig, log: Logger, metrics: MasterMetrics) {
+    this.#store = store;
+    this.#registry = registry;
+    this.#cfg = cfg;
+    this.#log = log;
+    this.#metrics = metrics;
+    // Every id below the reserved limit may have been handed out before a restart: start above it.
+    this.#nextChunkId = store.fsm.chunkIdLimit;
+  }
+
+  get fsm() {
+    return this.#store.fsm;
+  }
+
+  async propose<T>(cmd: Command): Promise<T> {
+    const end = this.#metrics.commandDuration.startTimer({ op: cmd.op });
+    try {
+      return (await this.#store.propose(cmd)) as T;
+    } finally {
+      end();
+    }
+  }
+
+  /** Reads run against the current state, answered only once everything they saw is durable. */
+  async read<T>(fn: () => T): Promise<T> {
+    const out = fn();
+    await this.#store.barrier();
+    return out;
+  }
+
+  async #allocateId(): Promise<number> {
+    while (this.#nextChunkId >= this.#store.fsm.chunkIdLimit) {
+      this.#reserving ??= this.propose({ op: 'reserve_ids', upTo: this.#store.fsm.chunkIdLimit + this.#cfg.idBlock })
+        .then(() => undefined)
+        .finally(() => (this.#reserving = undefined));
+      await this.#reserving;
+    }
+    return this.#nextChunkId++;
+  }
+
+  #refs(nodeIds: string[]): NodeRef[] {
+    const now = Date.now();
+    const nodes = nodeIds.map((id) => this.#registry.nodes.get(id)).filter((n) => n !== undefined);
+    // Live replicas first; a replica on a node not heard from recently goes last.
+    nodes.sort((a, b) => Number(this.#registry.isAlive(b, now)) - Number(this.#registry.isAlive(a, now)));
+    return nodes.map((n) => ({ id: n.id, addr: n.addr }));
+  }
+
+  handlers(): MasterHandlers {
+    const k = this.#cfg.apiKey;
+    const log = this.#log;
+    const now = () => Date.now();
+    const u = <Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res) => unary<Req, Res>(k, log, fn);
+    return {
+      Mkdir: u(async (r) => toProtoInode(await this.propose<Inode>({ op: 'mkdir', path: normalizePath(r.path), parents: r.parents, mode: r.mode, uid: r.uid, gid: r.gid, now: now() }))),
+      Create: u(async (r) =>
+        toProtoInode(
+          await this.propose<Inode>({
+            op: 'create', path: normalizePath(r.path), exclusive: r.exclusive, parents: r.parents, mode: r.mode, uid: r.uid, gid: r.gid, now: now(),
+            ...(r.symlink_target ? { target: r.symlink_target } : {}),
+          }),
+        ),
+      ),
+      Stat: u((r) => this.read(() => toProtoInode(this.fsm.resolve(r.path)))),
+      Lstat: u((r) => this.read(() => toProtoInode(this.fsm.resolve(r.path)))),
+      List: u((r) =>
+        this.read(() => {
+          const limit = Math.min(r.limit || LIST_DEFAULT, LIST_MAX);
+          const { entries, more } = this.fsm.list(r.path, limit, r.cursor);
+          return {
+            entries: entries.map(([name, ino]) => ({ name, inode: toProtoInode(ino) })),
+            next_cursor: more && entries.length ? entries[entries.length - 1]![0] : '',
+          };
+        }),
+      ),
+      Delete: u(async (r) => {
+        await this.propose({ op: 'delete', path: normalizePath(r.path), recursive: r.recursive, onlyDir: r.only_dir, onlyFile: r.only_file, now: now() });
+        return {};
+      }),
+      Rename: u(async (r) => {
+        await this.propose({ op: 'rename', from: normalizePath(r.old_path), to: normalizePath(r.new_path), noReplace: r.no_replace, now: now() });
+        return {};
+      }),
+      SetAttr: u(async (r) =>
+        toProtoInode(
+          await this.propose<Inode>({
+            op: 'setattr', path: normalizePath(r.path), now: now(),
+            ...(r.mode !== undefined ? { mode: r.mode } : {}),
+            ...(r.uid !== undefined ? { uid: r.uid } : {}),
+            ...(r.gid !== undefined ? { gid: r.gid } : {}),
+            ...(r.atime_ms !== undefined ? { atimeMs: r.atime_ms } : {}),
+            ...(r.mtime_ms !== undefined ? { mtimeMs: r.mtime_ms } : {}),
+            setXattrs: b64map(r.set_xattrs), removeXattrs: r.remove_xattrs, replaceXattrs: r.replace_xattrs,
+          }),
+        ),
+      ),
+      Truncate: u(async (r) => toProtoInode(await this.propose<Inode>({ op: 'truncate', path: normalizePath(r.path), size: r.size, now: now() }))),
+      Locate: u((r) =>
+        this.read(() => {
+          const ino = this.fsm.resolve(r.path);
+          if (ino.type === 'dir') throw new GodfsError('is_a_directory', `${r.path} is a directory`);
+          const from = Math.min(r.offset, ino.size);
+          const to = r.length ? Math.min(ino.size, from + r.length) : ino.size;
+          let pos = from;
+          const extents = slice(ino.extents ?? [], from, to).map((e) => {
+            const fileOffset = pos;
+            pos += e.length;
+            const rec = this.fsm.chunks.get(e.chunkId);
+            return {
+              file_offset: fileOffset,
+              extent: { chunk_id: e.chunkId, version: e.version, chunk_offset: e.chunkOffset, length: e.length },
+              replicas: rec ? this.#refs(rec.replicas) : [],
+            };
+          });
+          return { inode: toProtoInode(ino), extents };
+        }),
+      ),
+      AllocateChunk: u(async (r) => {
+        const replication = r.replication || this.#cfg.replication;
+        if (replication > 16) throw new InvalidArgumentError('replication factor above 16');
+        const nodes = this.#registry.place(replication, now());
+        const id = await this.#allocateId();
+        this.pending.set(id, now());
+        this.#metrics.chunksAllocated.inc();
+        return { chunk_id: id, version: 1, replicas: nodes.map((n) => ({ id: n.id, addr: n.addr })), max_chunk_size: this.#cfg.maxChunkSize };
+      }),
+      CommitWrite: u(async (r) => {
+        const extents = written(r.extents);
+        const ino = await this.propose<Inode>({
+          op: 'commit', path: normalizePath(r.path), mode: r.mode === 'WRITE_AT' ? 'write_at' : 'replace', offset: r.offset, extents, length: r.length,
+          etag: r.etag, create: r.create, exclusive: r.exclusive, ifMatch: r.if_match, setXattrs: r.set_xattrs, xattrs: b64map(r.xattrs),
+          modeBits: r.mode_bits, parents: r.parents, now: now(),
+        });
+        for (const w of extents) this.pending.delete(w.extent.chunkId);
+        return toProtoInode(ino);
+      }),
+      CreateUpload: u(async (r) => {
+        const path = normalizePath(r.path);
+        // A random, unguessable id (S3 upload ids are opaque); stamped here so apply() stays pure.
+        const uploadId = `${randomUUID().replace(/-/g, '')}${randomBytes(4).toString('hex')}`;
+        await this.propose({ op: 'upload_create', uploadId, path, xattrs: b64map(r.xattrs), now: now() });
+        return { upload_id: uploadId, path, created_ms: this.fsm.uploads.get(uploadId)?.createdMs ?? now(), xattrs: r.xattrs ?? {} };
+      }),
+      PutPart: u(async (r) => {
+        if (r.part_number < 1 || r.part_number > 10000) throw new InvalidArgumentError('part number must be 1..10000');
+        const extents = written(r.extents);
+        const part = await this.propose<{ size: number; etag: string; modifiedMs: number }>({
+          op: 'upload_part', uploadId: r.upload_id, partNumber: r.part_number, extents, size: r.size, etag: r.etag, now: now(),
+        });
+        for (const w of extents) this.pending.delete(w.extent.chunkId);
+        return { part_number: r.part_number, size: part.size, etag: part.etag, modified_ms: part.modifiedMs };
+      }),
+      ListParts: u((r) =>
+        this.read(() => {
+          const up = this.fsm.uploads.get(r.upload_id);
+          if (!up) throw new GodfsError('not_found', `no such upload: ${r.upload_id}`);
+          const parts = [...up.parts].sort((a, b) => a[0] - b[0]).map(([n, p]) => ({ part_number: n, size: p.size, etag: p.etag, modified_ms: p.modifiedMs }));
+          return { upload: this.#uploadOut(r.upload_id), parts };
+        }),
+      ),
+      ListUploads: u((r) =>
+        this.read(() => {
+          const out = [...this.fsm.uploads.keys()]
+            .filter((id) => this.fsm.uploads.get(id)!.path.startsWith(r.path_prefix))
+            .map((id) => this.#uploadOut(id))
+            .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.created_ms - b.created_ms));
+          return { uploads: r.limit ? out.slice(0, r.limit) : out };
+        }),
+      ),
+      CompleteUpload: u(async (r) =>
+        toProtoInode(
+          await this.propose<Inode>({ op: 'upload_complete', uploadId: r.upload_id, partNumbers: r.part_numbers, etag: r.etag, ifMatch: r.if_match, exclusive: r.exclusive, now: now() }),
+        ),
+      ),
+      AbortUpload: u(async (r) => {
+        await this.propose({ op: 'upload_abort', uploadId: r.upload_id, now: now() });
+        return {};
+      }),
+      Register: u(async (r) => {
+        if (!r.node_id || !r.addr) throw new InvalidArgumentError('node_id and addr are required');
+        this.#registry.upsert({ id: r.node_id, addr: r.addr, controlAddr: r.control_addr, zone: r.zone, capacity: r.capacity, free: r.free, used: 0, chunkCount: r.chunks.length }, now());
+        this.onChunkReport?.(r.node_id, r.chunks.map((c) => c.chunk_id));
+        log.info({ node: r.node_id, addr: r.addr, chunks: r.chunks.length }, 'chunkserver registered');
+        await this.#store.barrier();
+        return { cluster_id: this.fsm.clusterId, heartbeat_interval_ms: this.#cfg.heartbeatIntervalMs };
+      }),
+      Heartbeat: u((r) => {
+        const node = this.#registry.nodes.get(r.node_id);
+        if (!node) return { delete_chunks: [], reregister: true };
+        this.#registry.upsert({ ...node, addr: r.addr || node.addr, capacity: r.capacity, free: r.free, used: r.used, chunkCount: r.chunk_count }, now());
+        if (r.full_report) this.onChunkReport?.(r.node_id, r.chunks.map((c) => c.chunk_id));
+        return { delete_chunks: this.#registry.takeDeletes(r.node_id), reregister: false };
+      }),
+      ListNodes: u(() => {
+        const t = now();
+        return {
+          nodes: [...this.#registry.nodes.values()].map((n) => ({
+            id: n.id, addr: n.addr, control_addr: n.controlAddr, capacity: n.capacity, free: n.free, used: n.used,
+            chunk_count: n.chunkCount, last_heartbeat_ms: n.lastHeartbeatMs, alive: this.#registry.isAlive(n, t), zone: n.zone,
+          })),
+        };
+      }),
+      ClusterStats: u(() => this.read(() => this.stats())),
+    };
+  }
+
+  stats() {
+    const alive = this.#registry.alive(Date.now());
+    return {
+      cluster_id: this.fsm.clusterId,
+      capacity: alive.reduce((s, n) => s + n.capacity, 0),
+      free: alive.reduce((s, n) => s + n.free, 0),
+      used: alive.reduce((s, n) => s + n.used, 0),
+      nodes_alive: alive.length,
+      nodes_total: this.#registry.nodes.size,
+      inodes: this.fsm.inodes.size,
+      chunks: this.fsm.chunks.size,
+      default_replication: this.#cfg.replication,
+      max_chunk_size: this.#cfg.maxChunkSize,
+      applied_index: this.fsm.appliedIndex,
+    };
+  }
+
+  /** Set by the GC: receives every chunk report. */
+  onChunkReport?: (nodeId: string, chunkIds: number[]) => void;
+
+  #uploadOut(id: string) {
+    const up = this.fsm.uploads.get(id)!;
+    const xattrs: Record<string, Buffer> = {};
+    for (const [k, v] of Object.entries(up.xattrs)) xattrs[k] = Buffer.from(v, 'base64');
+    return { upload_id: id, path: up.path, created_ms: up.createdMs, xattrs };
+  }
+}

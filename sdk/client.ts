@@ -1,0 +1,400 @@
+// GodfsClient: the one client of the cluster (ARCHITECTURE.md). Control calls go to the master over
+// gRPC; bytes go straight to chunkservers over HTTP. Writes stream: a source of any size is cut into
+// chunks as it arrives, each piped to its replica chain, and nothing becomes visible until the
+// master commits the new extent list — so a failed or aborted write leaves the old content intact.
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ChecksumMismatchError, GodfsError, InvalidArgumentError, TooLargeError, UnavailableError } from '../common/errors.js';
+import { normalizePath } from '../common/paths.js';
+import type { AllocateResponse__Output } from '../proto/generated/godfs/master/v1/AllocateResponse.js';
+import type { Inode__Output } from '../proto/generated/godfs/master/v1/Inode.js';
+import type { ListResponse__Output } from '../proto/generated/godfs/master/v1/ListResponse.js';
+import type { LocateResponse__Output } from '../proto/generated/godfs/master/v1/LocateResponse.js';
+import type { ListPartsResponse__Output } from '../proto/generated/godfs/master/v1/ListPartsResponse.js';
+import type { Upload__Output } from '../proto/generated/godfs/master/v1/Upload.js';
+import type { Part__Output } from '../proto/generated/godfs/master/v1/Part.js';
+import type { ClusterStatsResponse__Output } from '../proto/generated/godfs/master/v1/ClusterStatsResponse.js';
+import type { ListNodesResponse__Output } from '../proto/generated/godfs/master/v1/ListNodesResponse.js';
+import { ChunkUpload, readChunkFrom, type ChunkWriteResult } from './chunk-io.js';
+import { MasterConnection } from './master-client.js';
+import type {
+  ClientOptions,
+  ClusterStats,
+  DirEntryInfo,
+  FileInfo,
+  Godfs,
+  ListResult,
+  NodeStatus,
+  PartInfo,
+  ReadOptions,
+  ReadResult,
+  SetAttrOptions,
+  UploadInfo,
+  WriteOptions,
+  WriteSource,
+} from './types.js';
+
+export * from './types.js';
+
+const ZEROS = Buffer.alloc(64 * 1024);
+
+function toInfo(path: string, ino: Inode__Output): FileInfo {
+  const type = ino.type === 'DIR' ? 'dir' : ino.type === 'SYMLINK' ? 'symlink' : 'file';
+  const name = path === '/' ? '' : path.slice(path.lastIndexOf('/') + 1);
+  const info: FileInfo = {
+    path, name, id: ino.id, type, isDir: type === 'dir', size: ino.size, mode: ino.mode, uid: ino.uid, gid: ino.gid,
+    mtimeMs: ino.mtime_ms, ctimeMs: ino.ctime_ms, atimeMs: ino.atime_ms, birthMs: ino.birth_ms, nlink: ino.nlink,
+    etag: ino.etag, gen: ino.gen, xattrs: { ...ino.xattrs },
+  };
+  if (type === 'symlink') info.target = ino.target;
+  return info;
+}
+
+function xattrsToProto(x: Record<string, Buffer | string> | undefined): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(x ?? {})) out[k] = typeof v === 'string' ? Buffer.from(v) : Buffer.from(v);
+  return out;
+}
+
+async function* iterate(source: WriteSource): AsyncGenerator<Uint8Array> {
+  if (typeof source === 'string') {
+    yield Buffer.from(source);
+  } else if (source instanceof Uint8Array) {
+    yield source;
+  } else {
+    for await (const c of source as AsyncIterable<Uint8Array | string>) yield typeof c === 'string' ? Buffer.from(c) : c;
+  }
+}
+
+interface StreamedChunks {
+  extents: ChunkWriteResult[];
+  size: number;
+  md5: string;
+}
+
+export class GodfsClient implements Godfs {
+  #master: MasterConnection;
+  #apiKey: string | undefined;
+
+  constructor(opts: ClientOptions) {
+    const addr = Array.isArray(opts.master) ? opts.master[0] : opts.master;
+    if (!addr) throw new InvalidArgumentError('a master address is required');
+    this.#apiKey = opts.apiKey;
+    this.#master = new MasterConnection(addr, opts.apiKey, opts.timeoutMs, opts.retryForMs);
+  }
+
+  #call<Res>(method: Parameters<MasterConnection['call']>[0], req: object): Promise<Res> {
+    return this.#master.call<Res>(method, req);
+  }
+
+  // ---- namespace -----------------------------------------------------------------------------
+
+  async stat(path: string): Promise<FileInfo> {
+    const p = normalizePath(path);
+    return toInfo(p, await this.#call<Inode__Output>('Stat', { path: p }));
+  }
+
+  async lstat(path: string): Promise<FileInfo> {
+    const p = normalizePath(path);
+    return toInfo(p, await this.#call<Inode__Output>('Lstat', { path: p }));
+  }
+
+  async mkdir(path: string, opts: { parents?: boolean; mode?: number; uid?: number; gid?: number } = {}): Promise<FileInfo> {
+    const p = normalizePath(path);
+    return toInfo(p, await this.#call<Inode__Output>('Mkdir', { path: p, parents: !!opts.parents, mode: opts.mode ?? 0, uid: opts.uid ?? 0, gid: opts.gid ?? 0 }));
+  }
+
+  async create(path: string, opts: { exclusive?: boolean; parents?: boolean; mode?: number; uid?: number; gid?: number; symlinkTarget?: string } = {}): Promise<FileInfo> {
+    const p = normalizePath(path);
+    const ino = await this.#call<Inode__Output>('Create', {
+      path: p, exclusive: !!opts.exclusive, parents: !!opts.parents, mode: opts.mode ?? 0, uid: opts.uid ?? 0, gid: opts.gid ?? 0, symlink_target: opts.symlinkTarget ?? '',
+    });
+    return toInfo(p, ino);
+  }
+
+  async list(path: string, opts: { limit?: number; cursor?: string } = {}): Promise<ListResult> {
+    const p = normalizePath(path);
+    const res = await this.#call<ListResponse__Output>('List', { path: p, limit: opts.limit ?? 0, cursor: opts.cursor ?? '' });
+    return {
+      entries: res.entries.map((e) => toInfo(p === '/' ? `/${e.name}` : `${p}/${e.name}`, e.inode!)),
+      nextCursor: res.next_cursor || null,
+    };
+  }
+
+  async *listAll(path: string, opts: { pageSize?: number; startAfter?: string } = {}): AsyncIterable<DirEntryInfo> {
+    let cursor: string | undefined = opts.startAfter;
+    do {
+      const page = await this.list(path, { limit: opts.pageSize ?? 1000, ...(cursor ? { cursor } : {}) });
+      yield* page.entries;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  async delete(path: string, opts: { recursive?: boolean; onlyDir?: boolean; onlyFile?: boolean } = {}): Promise<void> {
+    await this.#call('Delete', { path: normalizePath(path), recursive: !!opts.recursive, only_dir: !!opts.onlyDir, only_file: !!opts.onlyFile });
+  }
+
+  async rename(oldPath: string, newPath: string, opts: { noReplace?: boolean } = {}): Promise<void> {
+    await this.#call('Rename', { old_path: normalizePath(oldPath), new_path: normalizePath(newPath), no_replace: !!opts.noReplace });
+  }
+
+  async setAttr(path: string, a: SetAttrOptions): Promise<FileInfo> {
+    const p = normalizePath(path);
+    const req: Record<string, unknown> = { path: p, set_xattrs: xattrsToProto(a.setXattrs), remove_xattrs: a.removeXattrs ?? [], replace_xattrs: !!a.replaceXattrs };
+    if (a.mode !== undefined) req.mode = a.mode;
+    if (a.uid !== undefined) req.uid = a.uid;
+    if (a.gid !== undefined) req.gid = a.gid;
+    if (a.atimeMs !== undefined) req.atime_ms = Math.round(a.atimeMs);
+    if (a.mtimeMs !== undefined) req.mtime_ms = Math.round(a.mtimeMs);
+    return toInfo(p, await this.#call<Inode__Output>('SetAttr', req));
+  }
+
+  async truncate(path: string, size: number): Promise<FileInfo> {
+    if (!Number.isSafeInteger(size) || size < 0) throw new InvalidArgumentError('size must be a non-negative integer');
+    const p = normalizePath(path);
+    return toInfo(p, await this.#call<Inode__Output>('Truncate', { path: p, size }));
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  async read(path: string, opts: ReadOptions = {}): Promise<ReadResult> {
+    const p = normalizePath(path);
+    const offset = opts.offset ?? 0;
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError('offset must be a non-negative integer');
+    if (opts.length !== undefined && (!Number.isSafeInteger(opts.length) || opts.length < 0)) throw new InvalidArgumentError('length must be a non-negative integer');
+    if (opts.length === 0) {
+      const info = await this.stat(p);
+      if (info.isDir) throw new GodfsError('is_a_directory', `${p} is a directory`);
+      return { info, stream: Readable.from([]), offset, length: 0 };
+    }
+    const loc = await this.#call<LocateResponse__Output>('Locate', { path: p, offset, length: opts.length ?? 0 });
+    const info = toInfo(p, loc.inode!);
+    const start = Math.min(offset, info.size);
+    const length = loc.extents.reduce((s, e) => s + e.extent!.length, 0);
+    const apiKey = this.#apiKey;
+    const signal = opts.signal;
+    async function* bytes(): AsyncGenerator<Buffer> {
+      for (const le of loc.extents) {
+        const e = le.extent!;
+        if (e.chunk_id === 0) {
+          for (let left = e.length; left > 0; left -= ZEROS.length) yield left >= ZEROS.length ? ZEROS : ZEROS.subarray(0, left);
+          continue;
+        }
+        yield* readExtent(le.replicas, e.chunk_id, e.chunk_offset, e.length, apiKey, signal);
+      }
+    }
+    return { info, stream: Readable.from(bytes(), { objectMode: false, highWaterMark: 1 << 20 }), offset: start, length };
+  }
+
+  readRange(path: string, offset: number, length: number): Promise<ReadResult> {
+    return this.read(path, { offset, length });
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const { stream } = await this.read(path);
+    const parts: Buffer[] = [];
+    for await (const c of stream) parts.push(c as Buffer);
+    return Buffer.concat(parts);
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  /** Streams a source into new chunks; returns what was written (nothing is committed here). */
+  async #streamChunks(source: WriteSource, o: { maxBytes?: number; replication?: number; signal?: AbortSignal; onProgress?: (n: number) => void }): Promise<StreamedChunks> {
+    const md5 = createHash('md5');
+    const done: Array<Promise<ChunkWriteResult>> = [];
+    let cur: ChunkUpload | undefined;
+    let curMax = 0;
+    let size = 0;
+    const open = async () => {
+      const a = await this.#call<AllocateResponse__Output>('AllocateChunk', { replication: o.replication ?? 0 });
+      curMax = a.max_chunk_size;
+      return new ChunkUpload({ chunkId: a.chunk_id, version: a.version, replicas: a.replicas }, this.#apiKey);
+    };
+    const all: ChunkUpload[] = [];
+    try {
+      for await (let buf of iterate(source)) {
+        if (o.signal?.aborted) throw o.signal.reason ?? new GodfsError('unavailable', 'write aborted');
+        if (o.maxBytes !== undefined && size + buf.length > o.maxBytes) throw new TooLargeError(`the body is larger than ${o.maxBytes} bytes`);
+        md5.update(buf);
+        size += buf.length;
+        while (buf.length) {
+          if (!cur) all.push((cur = await open()));
+          const room = curMax - cur.written;
+          const piece = buf.length <= room ? buf : buf.subarray(0, room);
+          await cur.write(piece);
+          buf = buf.subarray(piece.length);
+          if (cur.written === curMax) {
+            const finished = cur.finish();
+            finished.catch(() => undefined);
+            done.push(finished);
+            cur = undefined;
+            // Keep at most two chunks awaiting their fsyncs: bounded memory, overlapped latency.
+            if (done.length >= 2) await done[done.length - 2];
+          }
+        }
+        o.onProgress?.(size);
+      }
+      if (cur) {
+        const finished = cur.finish();
+        finished.catch(() => undefined);
+        done.push(finished);
+      }
+      const extents = await Promise.all(done);
+      return { extents, size, md5: md5.digest('hex') };
+    } catch (err) {
+      for (const u of all) u.abort();
+      throw err;
+    }
+  }
+
+  #extentsOut(chunks: ChunkWriteResult[]) {
+    return chunks.map((c) => ({ extent: { chunk_id: c.chunkId, version: c.version, chunk_offset: 0, length: c.size }, replica_ids: c.replicaIds }));
+  }
+
+  async write(path: string, source: WriteSource, opts: WriteOptions = {}): Promise<FileInfo> {
+    const p = normalizePath(path);
+    if (p === '/') throw new GodfsError('is_a_directory', '/ is a directory');
+    // Fail before streaming when the target can never accept the write.
+    await this.#precheckWrite(p, opts);
+    const w = await this.#streamChunks(source, opts);
+    const ino = await this.#call<Inode__Output>('CommitWrite', {
+      path: p, mode: 'REPLACE', offset: 0, extents: this.#extentsOut(w.extents), length: w.size, etag: w.md5, create: true,
+      exclusive: !!opts.exclusive, if_match: opts.ifMatch ?? '', xattrs: xattrsToProto(opts.xattrs), set_xattrs: opts.xattrs !== undefined,
+      mode_bits: opts.mode ?? 0, parents: !!opts.parents,
+    });
+    return toInfo(p, ino);
+  }
+
+  async #precheckWrite(p: string, opts: WriteOptions): Promise<void> {
+    try {
+      const info = await this.stat(p);
+      if (info.isDir) throw new GodfsError('is_a_directory', `${p} is a directory`);
+      if (opts.exclusive) throw new GodfsError('precondition_failed', `${p} already exists`);
+      if (opts.ifMatch && opts.ifMatch !== '*' && opts.ifMatch !== info.etag) throw new GodfsError('precondition_failed', `etag of ${p} does not match`);
+    } catch (err) {
+      if (!(err instanceof GodfsError) || err.code !== 'not_found') throw err;
+      if (opts.ifMatch) throw new GodfsError('precondition_failed', `${p} does not exist`);
+      if (!opts.parents) {
+        const parent = p.slice(0, p.lastIndexOf('/')) || '/';
+        const dir = await this.stat(parent);
+        if (!dir.isDir) throw new GodfsError('not_a_directory', `${parent} is not a directory`);
+      }
+    }
+  }
+
+  async writeAt(path: string, offset: number, source: WriteSource, opts: { signal?: AbortSignal; replication?: number } = {}): Promise<FileInfo> {
+    const p = normalizePath(path);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError('offset must be a non-negative integer');
+    const w = await this.#streamChunks(source, opts);
+    const ino = await this.#call<Inode__Output>('CommitWrite', {
+      path: p, mode: 'WRITE_AT', offset, extents: this.#extentsOut(w.extents), length: w.size, etag: '', create: true,
+      exclusive: false, if_match: '', xattrs: {}, set_xattrs: false, mode_bits: 0, parents: false,
+    });
+    return toInfo(p, ino);
+  }
+
+  // ---- multipart -----------------------------------------------------------------------------
+
+  async createUpload(path: string, opts: { xattrs?: Record<string, Buffer | string> } = {}): Promise<UploadInfo> {
+    const u = await this.#call<Upload__Output>('CreateUpload', { path: normalizePath(path), xattrs: xattrsToProto(opts.xattrs) });
+    return uploadInfo(u);
+  }
+
+  async uploadPart(uploadId: string, partNumber: number, source: WriteSource, opts: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<PartInfo> {
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000) throw new InvalidArgumentError('part number must be 1..10000');
+    // Fail fast on an unknown upload before moving any bytes.
+    await this.#call('ListParts', { upload_id: uploadId });
+    const w = await this.#streamChunks(source, opts);
+    const part = await this.#call<Part__Output>('PutPart', { upload_id: uploadId, part_number: partNumber, extents: this.#extentsOut(w.extents), size: w.size, etag: w.md5 });
+    return { partNumber: part.part_number, size: part.size, etag: part.etag, modifiedMs: part.modified_ms };
+  }
+
+  async listParts(uploadId: string): Promise<{ upload: UploadInfo; parts: PartInfo[] }> {
+    const r = await this.#call<ListPartsResponse__Output>('ListParts', { upload_id: uploadId });
+    return { upload: uploadInfo(r.upload!), parts: r.parts.map((p) => ({ partNumber: p.part_number, size: p.size, etag: p.etag, modifiedMs: p.modified_ms })) };
+  }
+
+  async listUploads(opts: { pathPrefix?: string; limit?: number } = {}): Promise<UploadInfo[]> {
+    const r = await this.#call<{ uploads: Upload__Output[] }>('ListUploads', { path_prefix: opts.pathPrefix ?? '', limit: opts.limit ?? 0 });
+    return r.uploads.map(uploadInfo);
+  }
+
+  async completeUpload(uploadId: string, partNumbers: number[], opts: { etag?: string; ifMatch?: string; exclusive?: boolean } = {}): Promise<FileInfo> {
+    const { upload, parts } = await this.listParts(uploadId);
+    let etag = opts.etag;
+    if (etag === undefined) {
+      // S3's multipart ETag: MD5 of the concatenated binary part MD5s, then "-<number of parts>".
+      const byNumber = new Map(parts.map((p) => [p.partNumber, p]));
+      const h = createHash('md5');
+      for (const n of partNumbers) {
+        const part = byNumber.get(n);
+        if (!part) throw new InvalidArgumentError(`part ${n} was not uploaded`);
+        h.update(Buffer.from(part.etag, 'hex'));
+      }
+      etag = `${h.digest('hex')}-${partNumbers.length}`;
+    }
+    const ino = await this.#call<Inode__Output>('CompleteUpload', { upload_id: uploadId, part_numbers: partNumbers, etag, if_match: opts.ifMatch ?? '', exclusive: !!opts.exclusive });
+    return toInfo(upload.path, ino);
+  }
+
+  async abortUpload(uploadId: string): Promise<void> {
+    await this.#call('AbortUpload', { upload_id: uploadId });
+  }
+
+  // ---- cluster -------------------------------------------------------------------------------
+
+  async clusterStats(): Promise<ClusterStats> {
+    const s = await this.#call<ClusterStatsResponse__Output>('ClusterStats', {});
+    return {
+      clusterId: s.cluster_id, capacity: s.capacity, free: s.free, used: s.used, nodesAlive: s.nodes_alive, nodesTotal: s.nodes_total,
+      inodes: s.inodes, chunks: s.chunks, defaultReplication: s.default_replication, maxChunkSize: s.max_chunk_size,
+    };
+  }
+
+  async listNodes(): Promise<NodeStatus[]> {
+    const r = await this.#call<ListNodesResponse__Output>('ListNodes', {});
+    return r.nodes.map((n) => ({
+      id: n.id, addr: n.addr, controlAddr: n.control_addr, capacity: n.capacity, free: n.free, used: n.used,
+      chunkCount: n.chunk_count, lastHeartbeatMs: n.last_heartbeat_ms, alive: n.alive, zone: n.zone,
+    }));
+  }
+
+  close(): void {
+    this.#master.close();
+  }
+}
+
+function uploadInfo(u: Upload__Output): UploadInfo {
+  return { uploadId: u.upload_id, path: u.path, createdMs: u.created_ms, xattrs: { ...u.xattrs } };
+}
+
+/** Reads one extent, moving to the next replica (from where the last one stopped) on any failure. */
+async function* readExtent(
+  replicas: Array<{ id: string; addr: string }>,
+  chunkId: number,
+  chunkOffset: number,
+  length: number,
+  apiKey: string | undefined,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Buffer> {
+  if (replicas.length === 0) throw new UnavailableError(`no live replica of chunk ${chunkId}`);
+  let done = 0;
+  let checksumFailures = 0;
+  let lastErr: unknown;
+  for (const r of replicas) {
+    try {
+      for await (const c of readChunkFrom(r.addr, chunkId, chunkOffset + done, length - done, apiKey, signal)) {
+        done += c.length;
+        yield c;
+      }
+      return;
+    } catch (err) {
+      lastErr = err;
+      if (err instanceof GodfsError && err.code === 'checksum_mismatch') checksumFailures++;
+      if (signal?.aborted) throw err;
+    }
+  }
+  if (checksumFailures === replicas.length) throw new ChecksumMismatchError(`chunk ${chunkId} failed checksum verification on every replica`);
+  throw lastErr instanceof GodfsError ? lastErr : new UnavailableError(`chunk ${chunkId}: ${(lastErr as Error)?.message}`);
+}
