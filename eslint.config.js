@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'proto/generated/**', 'data/**'] },
   eslint.configs.recommended,
+  { languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -31,7 +31,7 @@ export interface FileInfo {
   target?: string;
 }
 
-export interface DirEntryInfo extends FileInfo {}
+export type DirEntryInfo = FileInfo;
 
 export interface ListResult {
   entries: DirEntryInfo[];

@@ -128,7 +128,10 @@ export class Wal {
     for (const w of waiters) w.resolve();
     if (this.#durableWaiters.length) {
       const still: Array<{ seq: number; resolve: () => void }> = [];
-      for (const w of this.#durableWaiters) (this.#durable >= w.seq ? w.resolve() : still.push(w));
+      for (const w of this.#durableWaiters) {
+        if (this.#durable >= w.seq) w.resolve();
+        else still.push(w);
+      }
       this.#durableWaiters = still;
     }
   }

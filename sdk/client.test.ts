@@ -1,0 +1,202 @@
+// End-to-end sdk tests against a real in-process cluster (master + chunkservers on temp dirs and
+// loopback sockets).
+import assert from 'node:assert/strict';
+import { open } from 'node:fs/promises';
+import { TestCluster } from '../test/cluster.js';
+import { collect, patternSha256, patternSlice, patternStream, sha256Of } from '../test/data.js';
+
+const MiB = 2 ** 20;
+
+describe('sdk against a live cluster', function () {
+  this.timeout(180_000);
+
+  describe('replication 1, default 64 MiB chunks', () => {
+    let c: TestCluster;
+    before(async () => (c = await TestCluster.start({ chunkservers: 1, replication: 1 })));
+    after(async () => c?.destroy());
+
+    for (const size of [0, 1, 64 * MiB - 1, 64 * MiB, 64 * MiB + 1, 200 * MiB]) {
+      it(`round-trips ${size} bytes byte-exact`, async () => {
+        const path = `/rt/size-${size}`;
+        const info = await c.client.write(path, patternStream(size, size + 7), { parents: true });
+        assert.equal(info.size, size);
+        const want = await patternSha256(size, size + 7);
+        const { stream, length } = await c.client.read(path);
+        assert.equal(length, size);
+        assert.deepEqual(await sha256Of(stream), want);
+        assert.match(info.etag, /^[0-9a-f]{32}$/);
+      });
+    }
+
+    it('reads ranges across chunk boundaries', async () => {
+      const path = '/rt/size-209715200';
+      for (const [from, len] of [[64 * MiB - 10, 20], [0, 1], [128 * MiB - 1, 2], [200 * MiB - 5, 5], [64 * MiB - 3 * MiB, 6 * MiB]]) {
+        const { stream } = await c.client.readRange(path, from!, len!);
+        assert.ok((await collect(stream)).equals(patternSlice(200 * MiB + 7, from!, from! + len!)), `range ${from}+${len}`);
+      }
+      const past = await c.client.readRange(path, 200 * MiB + 10, 5);
+      assert.equal(past.length, 0);
+    });
+
+    it('writeAt across a chunk boundary changes only those bytes', async () => {
+      const path = '/wa/f';
+      const size = 64 * MiB + 4 * MiB;
+      await c.client.write(path, patternStream(size, 3), { parents: true });
+      const patch = Buffer.alloc(2 * MiB, 0xab);
+      const at = 64 * MiB - MiB;
+      const info = await c.client.writeAt(path, at, patch);
+      assert.equal(info.size, size);
+      const got = await collect((await c.client.readRange(path, at - 100, patch.length + 200)).stream);
+      assert.ok(got.subarray(0, 100).equals(patternSlice(3, at - 100, at)));
+      assert.ok(got.subarray(100, 100 + patch.length).equals(patch));
+      assert.ok(got.subarray(100 + patch.length).equals(patternSlice(3, at + patch.length, at + patch.length + 100)));
+      // Past the end: the gap reads as zeros.
+      const ext = await c.client.writeAt(path, size + 10, Buffer.from('tail'));
+      assert.equal(ext.size, size + 14);
+      const end = await collect((await c.client.readRange(path, size - 2, 16)).stream);
+      assert.ok(end.equals(Buffer.concat([patternSlice(3, size - 2, size), Buffer.alloc(10), Buffer.from('tail')])));
+    });
+
+    it('truncates shorter and longer', async () => {
+      const path = '/tr/f';
+      await c.client.write(path, patternStream(3 * MiB, 4), { parents: true });
+      await c.client.truncate(path, MiB + 5);
+      assert.ok((await c.client.readFile(path)).equals(patternSlice(4, 0, MiB + 5)));
+      await c.client.truncate(path, MiB + 105);
+      const buf = await c.client.readFile(path);
+      assert.equal(buf.length, MiB + 105);
+      assert.ok(buf.subarray(MiB + 5).equals(Buffer.alloc(100)));
+    });
+
+    it('overwriting with shorter content leaves no old tail', async () => {
+      await c.client.write('/ow', Buffer.from('a much longer original content'));
+      await c.client.write('/ow', Buffer.from('short'));
+      assert.equal((await c.client.readFile('/ow')).toString(), 'short');
+      assert.equal((await c.client.stat('/ow')).size, 5);
+    });
+
+    it('renames a directory with its contents', async () => {
+      await c.client.write('/mv/src/a/one', 'one', { parents: true });
+      await c.client.write('/mv/src/two', 'two');
+      await c.client.rename('/mv/src', '/mv/dst');
+      assert.equal((await c.client.readFile('/mv/dst/a/one')).toString(), 'one');
+      assert.equal((await c.client.readFile('/mv/dst/two')).toString(), 'two');
+      await assert.rejects(c.client.stat('/mv/src'), { code: 'not_found' });
+      await assert.rejects(c.client.rename('/mv/dst', '/mv/dst/a/inside'), { code: 'invalid_argument' });
+    });
+
+    it('concurrent writers on different files all land intact', async () => {
+      const sizes = Array.from({ length: 12 }, (_, i) => (i + 1) * 300_000 + i);
+      await Promise.all(sizes.map((s, i) => c.client.write(`/conc/f${i}`, patternStream(s, 100 + i), { parents: true })));
+      for (const [i, s] of sizes.entries()) {
+        assert.deepEqual(await sha256Of((await c.client.read(`/conc/f${i}`)).stream), await patternSha256(s, 100 + i));
+      }
+      const names = [];
+      for await (const e of c.client.listAll('/conc', { pageSize: 5 })) names.push(e.name);
+      assert.deepEqual(names, sizes.map((_, i) => `f${i}`).sort());
+    });
+
+    it('an aborted or oversized write leaves the old content', async () => {
+      await c.client.write('/keep', 'original');
+      await assert.rejects(c.client.write('/keep', patternStream(3 * MiB, 9), { maxBytes: MiB }), { code: 'too_large' });
+      async function* failing() {
+        yield Buffer.alloc(1000, 1);
+        throw new Error('client went away');
+      }
+      await assert.rejects(c.client.write('/keep', failing()), /client went away/);
+      assert.equal((await c.client.readFile('/keep')).toString(), 'original');
+    });
+
+    it('conditional writes: exclusive and if-match', async () => {
+      const first = await c.client.write('/cond', 'v1', { exclusive: true });
+      await assert.rejects(c.client.write('/cond', 'v2', { exclusive: true }), { code: 'precondition_failed' });
+      await assert.rejects(c.client.write('/cond', 'v2', { ifMatch: 'nope' }), { code: 'precondition_failed' });
+      await c.client.write('/cond', 'v2', { ifMatch: first.etag });
+      assert.equal((await c.client.readFile('/cond')).toString(), 'v2');
+    });
+
+    it('multipart upload completes as a splice of the parts', async () => {
+      const up = await c.client.createUpload('/mp/obj', { xattrs: { 'content-type': 'text/plain' } });
+      const p1 = await c.client.uploadPart(up.uploadId, 1, patternStream(5 * MiB, 21));
+      const p2 = await c.client.uploadPart(up.uploadId, 2, patternStream(MiB + 3, 22));
+      assert.equal(p2.size, MiB + 3);
+      assert.equal(p1.size, 5 * MiB);
+      const chunksBefore = (await c.client.clusterStats()).chunks;
+      const info = await c.client.completeUpload(up.uploadId, [1, 2]);
+      assert.equal(info.size, 6 * MiB + 3);
+      assert.match(info.etag, /^[0-9a-f]{32}-2$/);
+      assert.equal((await c.client.clusterStats()).chunks, chunksBefore, 'complete allocates no chunk');
+      const got = await collect((await c.client.read('/mp/obj')).stream);
+      assert.ok(got.equals(Buffer.concat([patternSlice(21, 0, 5 * MiB), patternSlice(22, 0, MiB + 3)])));
+      assert.equal(info.xattrs['content-type']?.toString(), 'text/plain');
+      await assert.rejects(c.client.listParts(up.uploadId), { code: 'not_found' });
+    });
+
+    it('bad paths are refused before anything is written', async () => {
+      for (const p of ['/a/../b', '/a/./b', 'relative', '/nul\0byte', `/${'x'.repeat(256)}`, '/' + 'abcdefgh/'.repeat(500)]) {
+        await assert.rejects(c.client.write(p, 'x'), { code: 'invalid_path' }, JSON.stringify(p.slice(0, 40)));
+      }
+      await assert.rejects(c.client.write('/mv', 'x'), { code: 'is_a_directory' });
+      await assert.rejects(c.client.mkdir('/ow'), { code: 'already_exists' });
+      await assert.rejects(c.client.write('/ow/child', 'x'), { code: 'not_a_directory' });
+    });
+
+    it('a flipped byte on disk makes the read fail with a checksum error, never wrong bytes', async () => {
+      await c.client.write('/corrupt', patternStream(3 * MiB, 77));
+      const files = await c.chunkFiles();
+      const info = await c.client.stat('/corrupt');
+      assert.ok(info.size === 3 * MiB);
+      // The newest chunk file is ours: flip one byte in its second MiB.
+      const stats = await Promise.all(files.map(async (f) => ({ f, m: (await (await open(f)).stat()).mtimeMs })));
+      const target = stats.sort((a, b) => b.m - a.m)[0]!.f;
+      const fh = await open(target, 'r+');
+      const b = Buffer.alloc(1);
+      await fh.read(b, 0, 1, 1.5 * MiB);
+      b[0] ^= 0x01;
+      await fh.write(b, 0, 1, 1.5 * MiB);
+      await fh.close();
+      const { stream } = await c.client.read('/corrupt');
+      let received = 0;
+      await assert.rejects(
+        (async () => {
+          for await (const chunk of stream) {
+            const want = patternSlice(77, received, received + chunk.length);
+            assert.ok(Buffer.from(chunk).equals(want), 'every byte delivered is correct');
+            received += chunk.length;
+          }
+        })(),
+        { code: 'checksum_mismatch' },
+      );
+      assert.ok(received < 3 * MiB);
+      // A range that avoids the bad block still reads.
+      const ok = await collect((await c.client.readRange('/corrupt', 0, 64 * 1024)).stream);
+      assert.ok(ok.equals(patternSlice(77, 0, 64 * 1024)));
+    });
+
+    it('a whole-cluster restart keeps everything', async () => {
+      await c.client.write('/restart/x', patternStream(5 * MiB + 1, 55), { parents: true });
+      const before = (await c.client.list('/rt')).entries.map((e) => [e.name, e.size, e.etag]);
+      await c.restart();
+      assert.deepEqual((await c.client.list('/rt')).entries.map((e) => [e.name, e.size, e.etag]), before);
+      assert.deepEqual(await sha256Of((await c.client.read('/restart/x')).stream), await patternSha256(5 * MiB + 1, 55));
+      assert.deepEqual(await sha256Of((await c.client.read('/rt/size-67108865')).stream), await patternSha256(64 * MiB + 1, 64 * MiB + 8));
+    });
+  });
+
+  describe('replication 3 pipeline', () => {
+    let c: TestCluster;
+    before(async () => (c = await TestCluster.start({ chunkservers: 3, replication: 3, maxChunkSize: 8 * MiB })));
+    after(async () => c?.destroy());
+
+    it('stores every chunk on three nodes and reads it back from any of them', async () => {
+      await c.client.write('/r3', patternStream(20 * MiB + 5, 31));
+      const files = await c.chunkFiles();
+      assert.equal(files.length, 3 * 3, 'three chunks × three replicas on disk');
+      assert.deepEqual(await sha256Of((await c.client.read('/r3')).stream), await patternSha256(20 * MiB + 5, 31));
+      // Stop two of the three chunkservers: reads fail over to the survivor.
+      await c.chunkservers[0]!.close();
+      await c.chunkservers[1]!.close();
+      assert.deepEqual(await sha256Of((await c.client.read('/r3')).stream), await patternSha256(20 * MiB + 5, 31));
+    });
+  });
+});
