@@ -1,7 +1,7 @@
 // End-to-end sdk tests against a real in-process cluster (master + chunkservers on temp dirs and
 // loopback sockets).
 import assert from 'node:assert/strict';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { TestCluster } from '../test/cluster.js';
 import { collect, patternSha256, patternSlice, patternStream, sha256Of } from '../test/data.js';
 
@@ -147,7 +147,7 @@ describe('sdk against a live cluster', function () {
       const info = await c.client.stat('/corrupt');
       assert.ok(info.size === 3 * MiB);
       // The newest chunk file is ours: flip one byte in its second MiB.
-      const stats = await Promise.all(files.map(async (f) => ({ f, m: (await (await open(f)).stat()).mtimeMs })));
+      const stats = await Promise.all(files.map(async (f) => ({ f, m: (await stat(f)).mtimeMs })));
       const target = stats.sort((a, b) => b.m - a.m)[0]!.f;
       const fh = await open(target, 'r+');
       const b = Buffer.alloc(1);

@@ -1,0 +1,118 @@
+// The gateway: one fastify server speaking the native /v1 REST API (and, in a later issue, S3) over
+// the sdk. buildGateway assembles it without listening (tests drive it with .inject()); startGateway
+// also binds a socket.
+import { pipeline } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createLogger, type Logger } from '../common/log.js';
+import { addressOf, parseHostPort } from '../common/net.js';
+import type { Godfs } from '../sdk/types.js';
+import { authHook } from './auth.js';
+import { clientErrorHandler, toGodfsError } from './http-errors.js';
+import { GatewayMetrics } from './metrics.js';
+import { registerOpsRoutes } from './ops-routes.js';
+import { genReqId, REQUEST_ID_HEADER } from './request-id.js';
+import { ByteCounter } from './service/byte-streams.js';
+import { ObjectService } from './service/object-service.js';
+import { sendV1Error } from './v1/errors.js';
+import { registerV1Routes } from './v1/routes.js';
+
+/** 5 TiB: S3's largest object, so the cap never refuses what an S3 client may legitimately send. */
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 ** 4;
+
+export interface GatewayOptions {
+  client: Godfs;
+  /** The bearer key; if undefined, only the anonymous access allowed below works (else all is 401). */
+  apiKey?: string;
+  allowAnonymousRead?: boolean;
+  allowAnonymousWrite?: boolean;
+  /** Cap on an upload body; larger → 413. Default 5 TiB. */
+  maxBodyBytes?: number;
+  logger?: Logger;
+  /** Replaces the default readiness check (clusterStats answers with ≥ 1 live chunkserver). */
+  readyCheck?: () => Promise<boolean>;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}
+
+export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const service = new ObjectService(opts.client);
+  const metrics = new GatewayMetrics();
+  const app = Fastify({
+    // Typed as fastify's base logger so the instance keeps the default generics the routes are written for.
+    loggerInstance: (opts.logger ?? createLogger({ component: 'gateway' })) as FastifyBaseLogger,
+    genReqId,
+    requestIdHeader: false, // genReqId vets the incoming X-Request-Id itself
+    // Uploads of many GiB take longer than node's default 5-minute request timeout.
+    requestTimeout: 0,
+    routerOptions: { maxParamLength: 512 },
+    clientErrorHandler,
+    // Errors fastify raises before routing (e.g. an undecodable URL) still get the JSON shape.
+    frameworkErrors: (err, req, reply) => {
+      reply.header(REQUEST_ID_HEADER, req.id);
+      sendV1Error(req, reply, toGodfsError(err));
+    },
+  });
+
+  // Every body reaches its handler as the untouched request stream, whatever its Content-Type: a
+  // PUT of `application/json` content must stream raw like any other, and JSON routes parse their
+  // small bodies themselves (v1/params.ts). Nothing is ever buffered by fastify.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
+  });
+  metrics.install(app);
+  app.addHook('onRequest', authHook(opts));
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    if (!hasBody(req.raw)) return payload;
+    const counter = new ByteCounter(metrics.inCounter(req));
+    // pipeline, not pipe: a client that disconnects mid-upload errors the counter, so the sdk sees a
+    // failed source and commits nothing, instead of seeing a clean (short) end.
+    pipeline(payload, counter, () => {});
+    return counter;
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    // A response sent before the body was read (401, 413, a 404 for the target...) must not leave
+    // the rest of the body on a kept-alive connection: close it instead of draining, say, 5 TiB.
+    if (req.raw.complete === false) reply.header('connection', 'close');
+    return payload;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const e = toGodfsError(err);
+    // A client that hangs up mid-upload fails the sdk's source stream; that is not a bug of ours.
+    if (req.raw.socket?.destroyed) req.log.info({ code: e.code, msg: e.message }, 'client went away');
+    else if (e.code === 'internal') req.log.error({ err }, 'internal error');
+    else req.log.debug({ code: e.code, msg: e.message }, 'request failed');
+    return sendV1Error(req, reply, e);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    sendV1Error(req, reply, toGodfsError({ statusCode: 404, message: `no route for ${req.method} ${req.url.split('?')[0]}` }));
+  });
+
+  registerOpsRoutes(app, { metrics, ready: opts.readyCheck ?? (() => service.ready()) });
+  registerV1Routes(app, { service, metrics, maxBodyBytes });
+
+  // `Expect: 100-continue` (curl sends it for large uploads): when the declared body is over the cap
+  // do not invite it — the route answers 413 and closes. Otherwise behave like node's default.
+  app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const len = Number(req.headers['content-length'] ?? 0);
+    if (!(len > maxBodyBytes)) res.writeContinue();
+    app.server.emit('request', req, res);
+  });
+  return app;
+}
+
+export async function startGateway(opts: GatewayOptions & { listen: string }): Promise<{ address: string; app: FastifyInstance; close(): Promise<void> }> {
+  const app = await buildGateway(opts);
+  const { host, port } = parseHostPort(opts.listen);
+  await app.listen({ host, port });
+  return { address: addressOf(app.server.address()), app, close: () => app.close() };
+}
+
