@@ -1,0 +1,367 @@
+// Chunk replicas on local disk (file format in chunk-format.ts). The store keeps an in-memory index
+// (id → version, size) rebuilt at startup by scanning the chunk directories, hands out writers that
+// publish atomically (chunk-writer.ts), and serves reads that verify every 64 KiB block's CRC before
+// returning any of its bytes (GFS §5.2) — a mismatch is an error, never wrong data.
+import { mkdir, open, readdir, rename, rm, statfs, unlink, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { ChecksumMismatchError, GodfsError, InvalidRangeError, NotFoundError } from '../../common/errors.js';
+import { silentLogger, type Logger } from '../../common/log.js';
+import {
+  BLOCK_SIZE, DEFAULT_MAX_CHUNK_SIZE, TRAILER_SIZE, chunkPath, decodeTrailer, fileSizeFor, footerIsIntact,
+  isValidChunkId, isValidVersion, shardOf, type ChunkInfo,
+} from './chunk-format.js';
+import { ChunkWriter, diskError, type WriterHost } from './chunk-writer.js';
+
+export { BLOCK_SIZE, DEFAULT_MAX_CHUNK_SIZE, ChunkWriter, type ChunkInfo };
+
+/** Blocks read (and verified) per disk read: 1 MiB. */
+const READ_BATCH_BLOCKS = 16;
+
+export interface ChunkStoreOptions {
+  /** Largest chunk accepted, bytes (default 64 MiB). */
+  maxChunkSize?: number;
+  /** Optional quota: free = min(disk free, quota − used). */
+  capacityBytes?: number;
+  logger?: Logger;
+}
+
+export interface SpaceInfo {
+  /** The quota when one is set, else the size of the file system. */
+  capacity: number;
+  free: number;
+  /** Bytes of complete chunk files (data + checksums). */
+  used: number;
+}
+
+export interface WriterOptions {
+  /** Declared size (Content-Length): checked against the maximum and the free space up front. */
+  expectedSize?: number;
+  /** Allow replacing a replica with a lower version (re-replication over a stale copy). */
+  replace?: boolean;
+}
+
+interface Entry {
+  version: number;
+  size: number;
+  fileBytes: number;
+}
+
+export class ChunkStore {
+  readonly dataDir: string;
+  readonly maxChunkSize: number;
+  readonly capacityBytes: number | undefined;
+  /** Running totals since start (metrics, Stats RPC). */
+  bytesWritten = 0;
+  bytesRead = 0;
+  checksumFailures = 0;
+  #chunksDir: string;
+  #tmpDir: string;
+  #log: Logger;
+  #index = new Map<number, Entry>();
+  #writing = new Set<number>();
+  #writers = new Set<ChunkWriter>();
+  #shards = new Set<string>();
+  #used = 0;
+  #reserved = 0;
+  #open = true;
+  #host: WriterHost;
+
+  private constructor(dataDir: string, opts: ChunkStoreOptions) {
+    this.dataDir = dataDir;
+    this.maxChunkSize = opts.maxChunkSize ?? DEFAULT_MAX_CHUNK_SIZE;
+    this.capacityBytes = opts.capacityBytes;
+    this.#chunksDir = join(dataDir, 'chunks');
+    this.#tmpDir = join(dataDir, 'tmp');
+    this.#log = opts.logger ?? silentLogger;
+    this.#host = this.#makeHost();
+  }
+
+  /** Opens (creating if needed) the store: empties tmp/ (unfinished writes) and indexes every chunk. */
+  static async open(dataDir: string, opts: ChunkStoreOptions = {}): Promise<ChunkStore> {
+    const s = new ChunkStore(dataDir, opts);
+    await mkdir(s.#chunksDir, { recursive: true });
+    await rm(s.#tmpDir, { recursive: true, force: true });
+    await mkdir(s.#tmpDir, { recursive: true });
+    await fsyncDir(dataDir);
+    await s.#scan();
+    s.#log.info({ chunks: s.#index.size, used: s.#used }, 'chunk store opened');
+    return s;
+  }
+
+  async #scan(): Promise<void> {
+    for (const shard of (await readdir(this.#chunksDir)).sort()) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      this.#shards.add(shard);
+      const names = await readdir(join(this.#chunksDir, shard));
+      for (let i = 0; i < names.length; i += 32) await Promise.all(names.slice(i, i + 32).map((n) => this.#load(shard, n)));
+    }
+  }
+
+  async #load(shard: string, name: string): Promise<void> {
+    const m = /^(\d+)\.chunk$/.exec(name);
+    const path = join(this.#chunksDir, shard, name);
+    if (!m || !isValidChunkId(Number(m[1])) || shardOf(Number(m[1])) !== shard) {
+      this.#log.warn({ path }, 'ignoring unexpected file in the chunk directory');
+      return;
+    }
+    const id = Number(m[1]);
+    const fh = await open(path, 'r');
+    let entry: Entry | undefined;
+    try {
+      const { size } = await fh.stat();
+      const t = size >= TRAILER_SIZE ? decodeTrailer(await readAt(fh, TRAILER_SIZE, size - TRAILER_SIZE)) : undefined;
+      if (t && fileSizeFor(t.size) === size) {
+        const footerLen = 4 * t.blocks + TRAILER_SIZE;
+        if (footerIsIntact(await readAt(fh, footerLen, size - footerLen))) entry = { version: t.version, size: t.size, fileBytes: size };
+      }
+    } finally {
+      await fh.close();
+    }
+    if (!entry) {
+      // Files are published only complete (temp + fsync + rename), so a bad footer is media corruption:
+      // the replica is useless, and the master re-replicates what this node stops reporting.
+      this.#log.error({ path, chunk: id }, 'chunk footer is corrupt; deleting the replica');
+      await unlink(path).catch(() => undefined);
+      return;
+    }
+    this.#index.set(id, entry);
+    this.#used += entry.fileBytes;
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  get chunkCount(): number {
+    return this.#index.size;
+  }
+
+  get usedBytes(): number {
+    return this.#used;
+  }
+
+  has(id: number): boolean {
+    return this.#index.has(id);
+  }
+
+  stat(id: number): ChunkInfo | undefined {
+    const e = this.#index.get(id);
+    return e && { id, version: e.version, size: e.size };
+  }
+
+  /** Every complete chunk, for the master's chunk reports. */
+  list(): ChunkInfo[] {
+    return [...this.#index].map(([id, e]) => ({ id, version: e.version, size: e.size }));
+  }
+
+  async space(): Promise<SpaceInfo> {
+    const s = await statfs(this.dataDir);
+    const diskFree = s.bavail * s.bsize;
+    const used = this.#used;
+    if (this.capacityBytes === undefined) return { capacity: s.blocks * s.bsize, free: diskFree, used };
+    return { capacity: this.capacityBytes, free: Math.max(0, Math.min(diskFree, this.capacityBytes - used - this.#reserved)), used };
+  }
+
+  /**
+   * Starts writing chunk `id` at `version`. Fails with already_exists when a complete replica exists
+   * (unless `replace` and it is older), conflict while another write of the same id is in flight,
+   * too_large / no_space when the declared size cannot fit.
+   */
+  async createWriter(id: number, version: number, opts: WriterOptions = {}): Promise<ChunkWriter> {
+    if (!this.#open) throw new GodfsError('unavailable', 'chunk store is closed');
+    if (!isValidChunkId(id)) throw new GodfsError('invalid_argument', `invalid chunk id ${id}`);
+    if (!isValidVersion(version)) throw new GodfsError('invalid_argument', `invalid chunk version ${version}`);
+    if (this.#writing.has(id)) throw new GodfsError('conflict', `chunk ${id} is already being written`);
+    const prev = this.#index.get(id);
+    if (prev && (!opts.replace || prev.version >= version)) throw new GodfsError('already_exists', `chunk ${id} already exists at version ${prev.version}`);
+    const expected = opts.expectedSize;
+    if (expected !== undefined && expected > this.maxChunkSize) {
+      throw new GodfsError('too_large', `chunk of ${expected} bytes exceeds the maximum chunk size of ${this.maxChunkSize} bytes`);
+    }
+    this.#writing.add(id);
+    try {
+      if (expected !== undefined && (await this.space()).free < fileSizeFor(expected)) throw new GodfsError('no_space', `no room for ${expected} more bytes`);
+      const tmpPath = join(this.#tmpDir, `${id}.${randomBytes(6).toString('hex')}`);
+      const w = new ChunkWriter(this.#host, id, version, await open(tmpPath, 'wx'), tmpPath);
+      this.#writers.add(w);
+      return w;
+    } catch (err) {
+      this.#writing.delete(id);
+      throw diskError(err, `create chunk ${id}`);
+    }
+  }
+
+  /** Writes a whole chunk from a stream (replication, tests). */
+  async write(id: number, version: number, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: WriterOptions = {}): Promise<ChunkInfo> {
+    const w = await this.createWriter(id, version, opts);
+    try {
+      for await (const buf of source) await w.write(buf);
+      return await w.finish();
+    } catch (err) {
+      await w.abort();
+      throw err;
+    }
+  }
+
+  #makeHost(): WriterHost {
+    return {
+      maxChunkSize: this.maxChunkSize,
+      reserve: (n) => {
+        if (this.capacityBytes !== undefined && this.#used + this.#reserved + n > this.capacityBytes) {
+          throw new GodfsError('no_space', `capacity quota of ${this.capacityBytes} bytes reached`);
+        }
+        this.#reserved += n;
+      },
+      release: (n) => {
+        this.#reserved -= n;
+      },
+      publish: async (w, tmpPath, fileBytes) => {
+        const shard = shardOf(w.id);
+        const dir = join(this.#chunksDir, shard);
+        if (!this.#shards.has(shard)) {
+          // A new directory entry is durable only once its parent is fsynced.
+          if (await mkdir(dir, { recursive: true })) await fsyncDir(this.#chunksDir);
+          this.#shards.add(shard);
+        }
+        const final = join(dir, `${w.id}.chunk`);
+        const prev = this.#index.get(w.id);
+        await rename(tmpPath, final);
+        try {
+          await fsyncDir(dir);
+        } catch (err) {
+          // The rename may not survive a crash: unpublish rather than acknowledge a non-durable chunk.
+          await unlink(final).catch(() => undefined);
+          if (prev) this.#forget(w.id);
+          throw err;
+        }
+        if (prev) this.#forget(w.id);
+        this.#index.set(w.id, { version: w.version, size: w.size, fileBytes });
+        this.#used += fileBytes;
+        this.bytesWritten += w.size;
+      },
+      done: (w) => {
+        this.#writers.delete(w);
+        this.#writing.delete(w.id);
+      },
+    };
+  }
+
+  #forget(id: number): void {
+    const e = this.#index.get(id);
+    if (!e) return;
+    this.#index.delete(id);
+    this.#used -= e.fileBytes;
+  }
+
+  /**
+   * Streams [offset, offset+length) of a chunk (default: all of it). Argument errors (not_found,
+   * invalid_range) are thrown synchronously; the returned iterator yields only verified bytes and
+   * throws checksum_mismatch at the first block that fails — after yielding the verified bytes
+   * before it.
+   */
+  read(id: number, offset = 0, length?: number): AsyncGenerator<Buffer, void, undefined> {
+    const e = this.#index.get(id);
+    if (!e) throw new NotFoundError(`chunk ${id} not found`);
+    const len = length ?? Math.max(0, e.size - offset);
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(len) || offset < 0 || len < 0 || offset + len > e.size) {
+      throw new InvalidRangeError(`range ${offset}+${len} is outside chunk ${id} of ${e.size} bytes`);
+    }
+    return this.#readBlocks(id, { ...e }, offset, len);
+  }
+
+  async *#readBlocks(id: number, e: Entry, offset: number, length: number): AsyncGenerator<Buffer, void, undefined> {
+    let fh: FileHandle;
+    try {
+      fh = await open(chunkPath(this.#chunksDir, id), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`chunk ${id} not found`);
+      throw diskError(err, `read chunk ${id}`);
+    }
+    const at = (len: number, pos: number) =>
+      readAt(fh, len, pos).catch((err: unknown) => (err instanceof ChecksumMismatchError ? this.#mismatch(id, -1, 'the file is truncated') : Promise.reject(err)));
+    try {
+      // The file we opened may have been replaced since the index lookup: trust its own trailer.
+      const t = decodeTrailer(await at(TRAILER_SIZE, e.fileBytes - TRAILER_SIZE));
+      if (!t || t.size !== e.size) this.#mismatch(id, -1, 'the footer is unreadable');
+      if (t!.version !== e.version) throw new GodfsError('unavailable', `chunk ${id} changed while being opened`);
+      if (length === 0) return;
+      const end = offset + length;
+      const first = Math.floor(offset / BLOCK_SIZE);
+      const last = Math.floor((end - 1) / BLOCK_SIZE);
+      const crcs = await at(4 * (last - first + 1), e.size + 4 * first);
+      for (let b = first; b <= last; b += READ_BATCH_BLOCKS) {
+        const bEnd = Math.min(last + 1, b + READ_BATCH_BLOCKS);
+        const start = b * BLOCK_SIZE;
+        const data = await at(Math.min(bEnd * BLOCK_SIZE, e.size) - start, start);
+        // GFS §5.2: verify each block before returning any of its bytes.
+        let verified = 0;
+        let bad = -1;
+        for (let k = b; k < bEnd; k++) {
+          const s = (k - b) * BLOCK_SIZE;
+          const block = data.subarray(s, Math.min(s + BLOCK_SIZE, data.length));
+          if (crc32(block) !== crcs.readUInt32BE(4 * (k - first))) {
+            bad = k;
+            break;
+          }
+          verified = s + block.length;
+        }
+        const from = Math.max(offset, start) - start;
+        const to = Math.min(end, start + verified) - start;
+        if (to > from) {
+          this.bytesRead += to - from;
+          yield data.subarray(from, to);
+        }
+        if (bad >= 0) this.#mismatch(id, bad, 'stored CRC does not match the data');
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  #mismatch(id: number, block: number, why: string): never {
+    this.checksumFailures++;
+    this.#log.error({ chunk: id, block }, `checksum mismatch: ${why}`);
+    throw new ChecksumMismatchError(`chunk ${id}${block >= 0 ? ` block ${block}` : ''}: ${why}`);
+  }
+
+  /** Deletes a replica; false when it was not there. Readers holding it open finish undisturbed. */
+  async delete(id: number): Promise<boolean> {
+    if (!this.#index.has(id)) return false;
+    this.#forget(id);
+    try {
+      await unlink(chunkPath(this.#chunksDir, id));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw diskError(err, `delete chunk ${id}`);
+    }
+    return true;
+  }
+
+  /** Aborts writes in flight; the store refuses new ones. */
+  async close(): Promise<void> {
+    this.#open = false;
+    await Promise.all([...this.#writers].map((w) => w.abort()));
+  }
+}
+
+/** Reads exactly `length` bytes at `position`; a short file means lost data (checksum_mismatch). */
+async function readAt(fh: FileHandle, length: number, position: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) throw new ChecksumMismatchError(`chunk file is shorter than its footer says (${position + got} bytes)`);
+    got += bytesRead;
+  }
+  return buf;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
