@@ -17,7 +17,7 @@ import {
   TooLargeError,
 } from '../common/errors.js';
 import { isWithin, normalizePath, splitPath } from '../common/paths.js';
-import type { ClusterStats, DirEntryInfo, FileInfo, Godfs, ListResult, PartInfo, ReadOptions, ReadResult, UploadInfo, WriteOptions, WriteSource } from '../sdk/types.js';
+import type { AccessKeyInfo, CreateAccessKeyOptions, ClusterStats, DirEntryInfo, FileInfo, Godfs, ListResult, PartInfo, ReadOptions, ReadResult, UploadInfo, WriteOptions, WriteSource } from '../sdk/types.js';
 
 interface Node {
   id: number;
@@ -312,6 +312,26 @@ export class MemoryGodfs implements Godfs {
   async abortUpload(uploadId: string): Promise<void> {
     this.#upload(uploadId);
     this.uploads.delete(uploadId);
+  }
+
+  readonly keys = new Map<string, AccessKeyInfo>();
+
+  async createAccessKey(o: CreateAccessKeyOptions = {}): Promise<AccessKeyInfo> {
+    const k: AccessKeyInfo = {
+      accessKeyId: o.accessKeyId ?? `GK${this.keys.size + 1}`, secretKey: o.secretKey ?? `secret-${this.keys.size + 1}`,
+      buckets: o.buckets ?? [], readOnly: !!o.readOnly, description: o.description ?? '', createdMs: Date.now(),
+    };
+    if (this.keys.has(k.accessKeyId)) throw new AlreadyExistsError(k.accessKeyId);
+    this.keys.set(k.accessKeyId, k);
+    return k;
+  }
+
+  async listAccessKeys(): Promise<AccessKeyInfo[]> {
+    return [...this.keys.values()];
+  }
+
+  async revokeAccessKey(id: string): Promise<void> {
+    if (!this.keys.delete(id)) throw new NotFoundError(id);
   }
 
   async clusterStats(): Promise<ClusterStats> {

@@ -173,11 +173,26 @@ describe('sdk against a live cluster', function () {
       assert.ok(ok.equals(patternSlice(77, 0, 64 * 1024)));
     });
 
+    it('manages S3 access keys in master metadata', async () => {
+      const k = await c.client.createAccessKey({ buckets: ['media'], readOnly: true, description: 'reader' });
+      assert.match(k.accessKeyId, /^[A-Z0-9]{20}$/);
+      assert.ok(k.secretKey.length >= 40);
+      const mine = await c.client.createAccessKey({ accessKeyId: 'my-key', secretKey: 'my-secret-123' });
+      await assert.rejects(c.client.createAccessKey({ accessKeyId: 'my-key' }), { code: 'already_exists' });
+      await assert.rejects(c.client.createAccessKey({ accessKeyId: 'bad key!' }), { code: 'invalid_argument' });
+      const ids = (await c.client.listAccessKeys()).map((x) => x.accessKeyId).sort();
+      assert.deepEqual(ids, [k.accessKeyId, mine.accessKeyId].sort());
+      await c.client.revokeAccessKey('my-key');
+      await assert.rejects(c.client.revokeAccessKey('my-key'), { code: 'not_found' });
+    });
+
     it('a whole-cluster restart keeps everything', async () => {
+      const keysBefore = await c.client.listAccessKeys();
       await c.client.write('/restart/x', patternStream(5 * MiB + 1, 55), { parents: true });
       const before = (await c.client.list('/rt')).entries.map((e) => [e.name, e.size, e.etag]);
       await c.restart();
       assert.deepEqual((await c.client.list('/rt')).entries.map((e) => [e.name, e.size, e.etag]), before);
+      assert.deepEqual(await c.client.listAccessKeys(), keysBefore);
       assert.deepEqual(await sha256Of((await c.client.read('/restart/x')).stream), await patternSha256(5 * MiB + 1, 55));
       assert.deepEqual(await sha256Of((await c.client.read('/rt/size-67108865')).stream), await patternSha256(64 * MiB + 1, 64 * MiB + 8));
     });

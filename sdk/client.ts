@@ -17,7 +17,10 @@ import type { ClusterStatsResponse__Output } from '../proto/generated/godfs/mast
 import type { ListNodesResponse__Output } from '../proto/generated/godfs/master/v1/ListNodesResponse.js';
 import { ChunkUpload, readChunkFrom, type ChunkWriteResult } from './chunk-io.js';
 import { MasterConnection } from './master-client.js';
+import type { AccessKey__Output } from '../proto/generated/godfs/master/v1/AccessKey.js';
 import type {
+  AccessKeyInfo,
+  CreateAccessKeyOptions,
   ClientOptions,
   ClusterStats,
   DirEntryInfo,
@@ -342,6 +345,24 @@ export class GodfsClient implements Godfs {
     await this.#call('AbortUpload', { upload_id: uploadId });
   }
 
+  // ---- access keys ---------------------------------------------------------------------------
+
+  async createAccessKey(o: CreateAccessKeyOptions = {}): Promise<AccessKeyInfo> {
+    return keyInfo(
+      await this.#call<AccessKey__Output>('CreateAccessKey', {
+        access_key_id: o.accessKeyId ?? '', secret_key: o.secretKey ?? '', buckets: o.buckets ?? [], read_only: !!o.readOnly, description: o.description ?? '',
+      }),
+    );
+  }
+
+  async listAccessKeys(): Promise<AccessKeyInfo[]> {
+    return (await this.#call<{ keys: AccessKey__Output[] }>('ListAccessKeys', {})).keys.map(keyInfo);
+  }
+
+  async revokeAccessKey(accessKeyId: string): Promise<void> {
+    await this.#call('RevokeAccessKey', { access_key_id: accessKeyId });
+  }
+
   // ---- cluster -------------------------------------------------------------------------------
 
   async clusterStats(): Promise<ClusterStats> {
@@ -363,6 +384,10 @@ export class GodfsClient implements Godfs {
   close(): void {
     this.#master.close();
   }
+}
+
+function keyInfo(k: AccessKey__Output): AccessKeyInfo {
+  return { accessKeyId: k.access_key_id, secretKey: k.secret_key, buckets: k.buckets, readOnly: k.read_only, description: k.description, createdMs: k.created_ms };
 }
 
 function uploadInfo(u: Upload__Output): UploadInfo {

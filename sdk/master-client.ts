@@ -8,7 +8,7 @@ import { masterProto, type MasterClient } from '../proto/load.js';
 type Method = keyof MasterClient & string;
 
 /** Methods that change nothing: safe to retry whatever happened to the first attempt. */
-const READS = new Set(['Stat', 'Lstat', 'List', 'Locate', 'ListParts', 'ListUploads', 'ListNodes', 'ClusterStats', 'Heartbeat', 'Register']);
+const READS = new Set(['ListAccessKeys', 'Stat', 'Lstat', 'List', 'Locate', 'ListParts', 'ListUploads', 'ListNodes', 'ClusterStats', 'Heartbeat', 'Register']);
 
 export class MasterConnection {
   #client: MasterClient;

@@ -140,7 +140,7 @@ export interface ClientOptions {
 }
 
 /** What the sdk client offers; the gateway, CLI and FUSE mount program against this. */
-export interface Godfs {
+export interface Godfs extends GodfsKeys {
   stat(path: string): Promise<FileInfo>;
   /** Like stat, but does not follow a final symlink. */
   lstat(path: string): Promise<FileInfo>;
@@ -177,4 +177,34 @@ export interface Godfs {
   clusterStats(): Promise<ClusterStats>;
   listNodes(): Promise<NodeStatus[]>;
   close(): void;
+}
+
+/** An S3 access key kept in master metadata (the root key from configuration is not listed). */
+export interface AccessKeyInfo {
+  accessKeyId: string;
+  secretKey: string;
+  /** Buckets the key may use; empty = every bucket. */
+  buckets: string[];
+  readOnly: boolean;
+  description: string;
+  createdMs: number;
+}
+
+export interface CreateAccessKeyOptions {
+  /** Generated (20 chars, A–Z0–9) when omitted. */
+  accessKeyId?: string;
+  /** Generated (40 chars) when omitted. */
+  secretKey?: string;
+  buckets?: string[];
+  readOnly?: boolean;
+  description?: string;
+}
+
+/** Access-key administration (master metadata, survives restarts; replicated by Raft later). */
+export interface GodfsKeys {
+  createAccessKey(opts?: CreateAccessKeyOptions): Promise<AccessKeyInfo>;
+  /** Every key, with secrets: callers need the cluster API key. */
+  listAccessKeys(): Promise<AccessKeyInfo[]>;
+  /** NotFoundError when no such key. */
+  revokeAccessKey(accessKeyId: string): Promise<void>;
 }

@@ -49,4 +49,6 @@ export type Command =
   | { op: 'upload_part'; uploadId: string; partNumber: number; extents: WrittenExtent[]; size: number; etag: string; now: number }
   | { op: 'upload_complete'; uploadId: string; partNumbers: number[]; etag: string; ifMatch: string; exclusive: boolean; now: number }
   | { op: 'upload_abort'; uploadId: string; now: number }
-  | { op: 'gc_done'; chunkIds: number[] };
+  | { op: 'gc_done'; chunkIds: number[] }
+  | { op: 'key_create'; accessKeyId: string; secretKey: string; buckets: string[]; readOnly: boolean; description: string; now: number }
+  | { op: 'key_revoke'; accessKeyId: string };

@@ -65,6 +65,14 @@ export interface UploadRecord {
   parts: Map<number, PartRecord>;
 }
 
+export interface AccessKeyRecord {
+  secretKey: string;
+  buckets: string[];
+  readOnly: boolean;
+  description: string;
+  createdMs: number;
+}
+
 export const ROOT_ID = 1;
 const DIR_MODE = 0o755;
 const FILE_MODE = 0o644;
@@ -77,6 +85,8 @@ export class Fsm {
   /** Chunks no longer referenced, with the command time they became garbage. */
   garbage = new Map<number, { replicas: string[]; sinceMs: number }>();
   uploads = new Map<string, UploadRecord>();
+  /** S3 access keys (the root key from configuration is not stored). */
+  keys = new Map<string, AccessKeyRecord>();
   nextInodeId = ROOT_ID + 1;
   /** Chunk ids below this have been handed out (reserved in blocks through the log). */
   chunkIdLimit = 1;
@@ -201,6 +211,15 @@ export class Fsm {
         this.uploads.delete(cmd.uploadId);
         return undefined;
       }
+      case 'key_create': {
+        if (this.keys.has(cmd.accessKeyId)) throw new AlreadyExistsError(`access key ${cmd.accessKeyId} exists`);
+        const rec = { secretKey: cmd.secretKey, buckets: [...cmd.buckets], readOnly: cmd.readOnly, description: cmd.description, createdMs: cmd.now };
+        this.keys.set(cmd.accessKeyId, rec);
+        return rec;
+      }
+      case 'key_revoke':
+        if (!this.keys.delete(cmd.accessKeyId)) throw new NotFoundError(`no such access key: ${cmd.accessKeyId}`);
+        return undefined;
       case 'gc_done':
         for (const id of cmd.chunkIds) this.garbage.delete(id);
         return undefined;

@@ -27,6 +27,12 @@ export interface ServiceConfig {
 }
 
 const LIST_DEFAULT = 1000;
+
+/** 20 characters of A–Z0–9, the shape of AWS access key ids. */
+function generateKeyId(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return 'GK' + [...randomBytes(18)].map((b) => alphabet[b % alphabet.length]).join('');
+}
 const LIST_MAX = 10000;
 
 export function toProtoInode(ino: Inode): PInode {
@@ -254,6 +260,23 @@ export class MasterService {
       ),
       AbortUpload: u(async (r) => {
         await this.propose({ op: 'upload_abort', uploadId: r.upload_id, now: now() });
+        return {};
+      }),
+      CreateAccessKey: u(async (r) => {
+        const accessKeyId = r.access_key_id || generateKeyId();
+        if (!/^[A-Za-z0-9_.-]{3,128}$/.test(accessKeyId)) throw new InvalidArgumentError('access key ids are 3–128 characters of A–Z, a–z, 0–9, _ . -');
+        const secretKey = r.secret_key || randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'A' : 'B'));
+        if (secretKey.length < 8) throw new InvalidArgumentError('secret keys are at least 8 characters');
+        const rec = await this.propose<{ createdMs: number }>({ op: 'key_create', accessKeyId, secretKey, buckets: r.buckets, readOnly: r.read_only, description: r.description, now: now() });
+        return { access_key_id: accessKeyId, secret_key: secretKey, buckets: r.buckets, read_only: r.read_only, description: r.description, created_ms: rec.createdMs };
+      }),
+      ListAccessKeys: u(() =>
+        this.read(() => ({
+          keys: [...this.fsm.keys].map(([id, k]) => ({ access_key_id: id, secret_key: k.secretKey, buckets: k.buckets, read_only: k.readOnly, description: k.description, created_ms: k.createdMs })),
+        })),
+      ),
+      RevokeAccessKey: u(async (r) => {
+        await this.propose({ op: 'key_revoke', accessKeyId: r.access_key_id });
         return {};
       }),
       Register: u(async (r) => {

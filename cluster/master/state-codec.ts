@@ -2,7 +2,7 @@
 // order, so decoding rebuilds each B-tree by appending sorted keys).
 import { BTree } from '../../common/btree.js';
 import { compareUtf8 } from '../../common/utf8.js';
-import { Fsm, type ChunkRecord, type Inode, type PartRecord } from './fsm.js';
+import { Fsm, type AccessKeyRecord, type ChunkRecord, type Inode, type PartRecord } from './fsm.js';
 
 interface Encoded {
   v: 1;
@@ -15,6 +15,7 @@ interface Encoded {
   chunks: Array<[number, ChunkRecord]>;
   garbage: Array<[number, { replicas: string[]; sinceMs: number }]>;
   uploads: Array<[string, { path: string; createdMs: number; xattrs: Record<string, string>; parts: Array<[number, PartRecord]> }]>;
+  keys?: Array<[string, AccessKeyRecord]>;
 }
 
 export function encodeState(fsm: Fsm): string {
@@ -29,6 +30,7 @@ export function encodeState(fsm: Fsm): string {
     chunks: [...fsm.chunks],
     garbage: [...fsm.garbage],
     uploads: [...fsm.uploads].map(([id, u]) => [id, { path: u.path, createdMs: u.createdMs, xattrs: u.xattrs, parts: [...u.parts] }]),
+    keys: [...fsm.keys],
   };
   return JSON.stringify(enc);
 }
@@ -48,5 +50,6 @@ export function decodeState(json: string): Fsm {
   fsm.chunks = new Map(enc.chunks);
   fsm.garbage = new Map(enc.garbage);
   fsm.uploads = new Map(enc.uploads.map(([id, u]) => [id, { path: u.path, createdMs: u.createdMs, xattrs: u.xattrs, parts: new Map(u.parts) }]));
+  fsm.keys = new Map(enc.keys ?? []);
   return fsm;
 }

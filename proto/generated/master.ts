@@ -1,12 +1,15 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AccessKey as _godfs_master_v1_AccessKey, AccessKey__Output as _godfs_master_v1_AccessKey__Output } from './godfs/master/v1/AccessKey.js';
+import type { AccessKeyRequest as _godfs_master_v1_AccessKeyRequest, AccessKeyRequest__Output as _godfs_master_v1_AccessKeyRequest__Output } from './godfs/master/v1/AccessKeyRequest.js';
 import type { AllocateRequest as _godfs_master_v1_AllocateRequest, AllocateRequest__Output as _godfs_master_v1_AllocateRequest__Output } from './godfs/master/v1/AllocateRequest.js';
 import type { AllocateResponse as _godfs_master_v1_AllocateResponse, AllocateResponse__Output as _godfs_master_v1_AllocateResponse__Output } from './godfs/master/v1/AllocateResponse.js';
 import type { ChunkReport as _godfs_master_v1_ChunkReport, ChunkReport__Output as _godfs_master_v1_ChunkReport__Output } from './godfs/master/v1/ChunkReport.js';
 import type { ClusterStatsResponse as _godfs_master_v1_ClusterStatsResponse, ClusterStatsResponse__Output as _godfs_master_v1_ClusterStatsResponse__Output } from './godfs/master/v1/ClusterStatsResponse.js';
 import type { CommitWriteRequest as _godfs_master_v1_CommitWriteRequest, CommitWriteRequest__Output as _godfs_master_v1_CommitWriteRequest__Output } from './godfs/master/v1/CommitWriteRequest.js';
 import type { CompleteUploadRequest as _godfs_master_v1_CompleteUploadRequest, CompleteUploadRequest__Output as _godfs_master_v1_CompleteUploadRequest__Output } from './godfs/master/v1/CompleteUploadRequest.js';
+import type { CreateAccessKeyRequest as _godfs_master_v1_CreateAccessKeyRequest, CreateAccessKeyRequest__Output as _godfs_master_v1_CreateAccessKeyRequest__Output } from './godfs/master/v1/CreateAccessKeyRequest.js';
 import type { CreateRequest as _godfs_master_v1_CreateRequest, CreateRequest__Output as _godfs_master_v1_CreateRequest__Output } from './godfs/master/v1/CreateRequest.js';
 import type { CreateUploadRequest as _godfs_master_v1_CreateUploadRequest, CreateUploadRequest__Output as _godfs_master_v1_CreateUploadRequest__Output } from './godfs/master/v1/CreateUploadRequest.js';
 import type { DeleteRequest as _godfs_master_v1_DeleteRequest, DeleteRequest__Output as _godfs_master_v1_DeleteRequest__Output } from './godfs/master/v1/DeleteRequest.js';
@@ -16,6 +19,7 @@ import type { Extent as _godfs_master_v1_Extent, Extent__Output as _godfs_master
 import type { HeartbeatRequest as _godfs_master_v1_HeartbeatRequest, HeartbeatRequest__Output as _godfs_master_v1_HeartbeatRequest__Output } from './godfs/master/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _godfs_master_v1_HeartbeatResponse, HeartbeatResponse__Output as _godfs_master_v1_HeartbeatResponse__Output } from './godfs/master/v1/HeartbeatResponse.js';
 import type { Inode as _godfs_master_v1_Inode, Inode__Output as _godfs_master_v1_Inode__Output } from './godfs/master/v1/Inode.js';
+import type { ListAccessKeysResponse as _godfs_master_v1_ListAccessKeysResponse, ListAccessKeysResponse__Output as _godfs_master_v1_ListAccessKeysResponse__Output } from './godfs/master/v1/ListAccessKeysResponse.js';
 import type { ListNodesResponse as _godfs_master_v1_ListNodesResponse, ListNodesResponse__Output as _godfs_master_v1_ListNodesResponse__Output } from './godfs/master/v1/ListNodesResponse.js';
 import type { ListPartsResponse as _godfs_master_v1_ListPartsResponse, ListPartsResponse__Output as _godfs_master_v1_ListPartsResponse__Output } from './godfs/master/v1/ListPartsResponse.js';
 import type { ListRequest as _godfs_master_v1_ListRequest, ListRequest__Output as _godfs_master_v1_ListRequest__Output } from './godfs/master/v1/ListRequest.js';
@@ -49,6 +53,8 @@ export interface ProtoGrpcType {
   godfs: {
     master: {
       v1: {
+        AccessKey: MessageTypeDefinition<_godfs_master_v1_AccessKey, _godfs_master_v1_AccessKey__Output>
+        AccessKeyRequest: MessageTypeDefinition<_godfs_master_v1_AccessKeyRequest, _godfs_master_v1_AccessKeyRequest__Output>
         AllocateRequest: MessageTypeDefinition<_godfs_master_v1_AllocateRequest, _godfs_master_v1_AllocateRequest__Output>
         AllocateResponse: MessageTypeDefinition<_godfs_master_v1_AllocateResponse, _godfs_master_v1_AllocateResponse__Output>
         ChunkReport: MessageTypeDefinition<_godfs_master_v1_ChunkReport, _godfs_master_v1_ChunkReport__Output>
@@ -56,6 +62,7 @@ export interface ProtoGrpcType {
         CommitMode: EnumTypeDefinition
         CommitWriteRequest: MessageTypeDefinition<_godfs_master_v1_CommitWriteRequest, _godfs_master_v1_CommitWriteRequest__Output>
         CompleteUploadRequest: MessageTypeDefinition<_godfs_master_v1_CompleteUploadRequest, _godfs_master_v1_CompleteUploadRequest__Output>
+        CreateAccessKeyRequest: MessageTypeDefinition<_godfs_master_v1_CreateAccessKeyRequest, _godfs_master_v1_CreateAccessKeyRequest__Output>
         CreateRequest: MessageTypeDefinition<_godfs_master_v1_CreateRequest, _godfs_master_v1_CreateRequest__Output>
         CreateUploadRequest: MessageTypeDefinition<_godfs_master_v1_CreateUploadRequest, _godfs_master_v1_CreateUploadRequest__Output>
         DeleteRequest: MessageTypeDefinition<_godfs_master_v1_DeleteRequest, _godfs_master_v1_DeleteRequest__Output>
@@ -66,6 +73,7 @@ export interface ProtoGrpcType {
         HeartbeatResponse: MessageTypeDefinition<_godfs_master_v1_HeartbeatResponse, _godfs_master_v1_HeartbeatResponse__Output>
         Inode: MessageTypeDefinition<_godfs_master_v1_Inode, _godfs_master_v1_Inode__Output>
         InodeType: EnumTypeDefinition
+        ListAccessKeysResponse: MessageTypeDefinition<_godfs_master_v1_ListAccessKeysResponse, _godfs_master_v1_ListAccessKeysResponse__Output>
         ListNodesResponse: MessageTypeDefinition<_godfs_master_v1_ListNodesResponse, _godfs_master_v1_ListNodesResponse__Output>
         ListPartsResponse: MessageTypeDefinition<_godfs_master_v1_ListPartsResponse, _godfs_master_v1_ListPartsResponse__Output>
         ListRequest: MessageTypeDefinition<_godfs_master_v1_ListRequest, _godfs_master_v1_ListRequest__Output>

@@ -2,11 +2,14 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AccessKey as _godfs_master_v1_AccessKey, AccessKey__Output as _godfs_master_v1_AccessKey__Output } from '../../../godfs/master/v1/AccessKey.js';
+import type { AccessKeyRequest as _godfs_master_v1_AccessKeyRequest, AccessKeyRequest__Output as _godfs_master_v1_AccessKeyRequest__Output } from '../../../godfs/master/v1/AccessKeyRequest.js';
 import type { AllocateRequest as _godfs_master_v1_AllocateRequest, AllocateRequest__Output as _godfs_master_v1_AllocateRequest__Output } from '../../../godfs/master/v1/AllocateRequest.js';
 import type { AllocateResponse as _godfs_master_v1_AllocateResponse, AllocateResponse__Output as _godfs_master_v1_AllocateResponse__Output } from '../../../godfs/master/v1/AllocateResponse.js';
 import type { ClusterStatsResponse as _godfs_master_v1_ClusterStatsResponse, ClusterStatsResponse__Output as _godfs_master_v1_ClusterStatsResponse__Output } from '../../../godfs/master/v1/ClusterStatsResponse.js';
 import type { CommitWriteRequest as _godfs_master_v1_CommitWriteRequest, CommitWriteRequest__Output as _godfs_master_v1_CommitWriteRequest__Output } from '../../../godfs/master/v1/CommitWriteRequest.js';
 import type { CompleteUploadRequest as _godfs_master_v1_CompleteUploadRequest, CompleteUploadRequest__Output as _godfs_master_v1_CompleteUploadRequest__Output } from '../../../godfs/master/v1/CompleteUploadRequest.js';
+import type { CreateAccessKeyRequest as _godfs_master_v1_CreateAccessKeyRequest, CreateAccessKeyRequest__Output as _godfs_master_v1_CreateAccessKeyRequest__Output } from '../../../godfs/master/v1/CreateAccessKeyRequest.js';
 import type { CreateRequest as _godfs_master_v1_CreateRequest, CreateRequest__Output as _godfs_master_v1_CreateRequest__Output } from '../../../godfs/master/v1/CreateRequest.js';
 import type { CreateUploadRequest as _godfs_master_v1_CreateUploadRequest, CreateUploadRequest__Output as _godfs_master_v1_CreateUploadRequest__Output } from '../../../godfs/master/v1/CreateUploadRequest.js';
 import type { DeleteRequest as _godfs_master_v1_DeleteRequest, DeleteRequest__Output as _godfs_master_v1_DeleteRequest__Output } from '../../../godfs/master/v1/DeleteRequest.js';
@@ -14,6 +17,7 @@ import type { Empty as _godfs_master_v1_Empty, Empty__Output as _godfs_master_v1
 import type { HeartbeatRequest as _godfs_master_v1_HeartbeatRequest, HeartbeatRequest__Output as _godfs_master_v1_HeartbeatRequest__Output } from '../../../godfs/master/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _godfs_master_v1_HeartbeatResponse, HeartbeatResponse__Output as _godfs_master_v1_HeartbeatResponse__Output } from '../../../godfs/master/v1/HeartbeatResponse.js';
 import type { Inode as _godfs_master_v1_Inode, Inode__Output as _godfs_master_v1_Inode__Output } from '../../../godfs/master/v1/Inode.js';
+import type { ListAccessKeysResponse as _godfs_master_v1_ListAccessKeysResponse, ListAccessKeysResponse__Output as _godfs_master_v1_ListAccessKeysResponse__Output } from '../../../godfs/master/v1/ListAccessKeysResponse.js';
 import type { ListNodesResponse as _godfs_master_v1_ListNodesResponse, ListNodesResponse__Output as _godfs_master_v1_ListNodesResponse__Output } from '../../../godfs/master/v1/ListNodesResponse.js';
 import type { ListPartsResponse as _godfs_master_v1_ListPartsResponse, ListPartsResponse__Output as _godfs_master_v1_ListPartsResponse__Output } from '../../../godfs/master/v1/ListPartsResponse.js';
 import type { ListRequest as _godfs_master_v1_ListRequest, ListRequest__Output as _godfs_master_v1_ListRequest__Output } from '../../../godfs/master/v1/ListRequest.js';
@@ -89,6 +93,15 @@ export interface MasterClient extends grpc.Client {
   create(argument: _godfs_master_v1_CreateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Inode__Output>): grpc.ClientUnaryCall;
   create(argument: _godfs_master_v1_CreateRequest, callback: grpc.requestCallback<_godfs_master_v1_Inode__Output>): grpc.ClientUnaryCall;
   
+  CreateAccessKey(argument: _godfs_master_v1_CreateAccessKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_AccessKey__Output>): grpc.ClientUnaryCall;
+  CreateAccessKey(argument: _godfs_master_v1_CreateAccessKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_AccessKey__Output>): grpc.ClientUnaryCall;
+  CreateAccessKey(argument: _godfs_master_v1_CreateAccessKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_AccessKey__Output>): grpc.ClientUnaryCall;
+  CreateAccessKey(argument: _godfs_master_v1_CreateAccessKeyRequest, callback: grpc.requestCallback<_godfs_master_v1_AccessKey__Output>): grpc.ClientUnaryCall;
+  createAccessKey(argument: _godfs_master_v1_CreateAccessKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_AccessKey__Output>): grpc.ClientUnaryCall;
+  createAccessKey(argument: _godfs_master_v1_CreateAccessKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_AccessKey__Output>): grpc.ClientUnaryCall;
+  createAccessKey(argument: _godfs_master_v1_CreateAccessKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_AccessKey__Output>): grpc.ClientUnaryCall;
+  createAccessKey(argument: _godfs_master_v1_CreateAccessKeyRequest, callback: grpc.requestCallback<_godfs_master_v1_AccessKey__Output>): grpc.ClientUnaryCall;
+  
   CreateUpload(argument: _godfs_master_v1_CreateUploadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Upload__Output>): grpc.ClientUnaryCall;
   CreateUpload(argument: _godfs_master_v1_CreateUploadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Upload__Output>): grpc.ClientUnaryCall;
   CreateUpload(argument: _godfs_master_v1_CreateUploadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Upload__Output>): grpc.ClientUnaryCall;
@@ -124,6 +137,15 @@ export interface MasterClient extends grpc.Client {
   list(argument: _godfs_master_v1_ListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_ListResponse__Output>): grpc.ClientUnaryCall;
   list(argument: _godfs_master_v1_ListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListResponse__Output>): grpc.ClientUnaryCall;
   list(argument: _godfs_master_v1_ListRequest, callback: grpc.requestCallback<_godfs_master_v1_ListResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListAccessKeys(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListAccessKeys(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListAccessKeys(argument: _godfs_master_v1_Empty, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
+  ListAccessKeys(argument: _godfs_master_v1_Empty, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
+  listAccessKeys(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
+  listAccessKeys(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
+  listAccessKeys(argument: _godfs_master_v1_Empty, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
+  listAccessKeys(argument: _godfs_master_v1_Empty, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
   
   ListNodes(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   ListNodes(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
@@ -206,6 +228,15 @@ export interface MasterClient extends grpc.Client {
   rename(argument: _godfs_master_v1_RenameRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   rename(argument: _godfs_master_v1_RenameRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   
+  RevokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  RevokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  RevokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  RevokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  revokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  revokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  revokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  revokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  
   SetAttr(argument: _godfs_master_v1_SetAttrRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Inode__Output>): grpc.ClientUnaryCall;
   SetAttr(argument: _godfs_master_v1_SetAttrRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Inode__Output>): grpc.ClientUnaryCall;
   SetAttr(argument: _godfs_master_v1_SetAttrRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Inode__Output>): grpc.ClientUnaryCall;
@@ -248,6 +279,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   Create: grpc.handleUnaryCall<_godfs_master_v1_CreateRequest__Output, _godfs_master_v1_Inode>;
   
+  CreateAccessKey: grpc.handleUnaryCall<_godfs_master_v1_CreateAccessKeyRequest__Output, _godfs_master_v1_AccessKey>;
+  
   CreateUpload: grpc.handleUnaryCall<_godfs_master_v1_CreateUploadRequest__Output, _godfs_master_v1_Upload>;
   
   Delete: grpc.handleUnaryCall<_godfs_master_v1_DeleteRequest__Output, _godfs_master_v1_Empty>;
@@ -255,6 +288,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   Heartbeat: grpc.handleUnaryCall<_godfs_master_v1_HeartbeatRequest__Output, _godfs_master_v1_HeartbeatResponse>;
   
   List: grpc.handleUnaryCall<_godfs_master_v1_ListRequest__Output, _godfs_master_v1_ListResponse>;
+  
+  ListAccessKeys: grpc.handleUnaryCall<_godfs_master_v1_Empty__Output, _godfs_master_v1_ListAccessKeysResponse>;
   
   ListNodes: grpc.handleUnaryCall<_godfs_master_v1_Empty__Output, _godfs_master_v1_ListNodesResponse>;
   
@@ -274,6 +309,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   Rename: grpc.handleUnaryCall<_godfs_master_v1_RenameRequest__Output, _godfs_master_v1_Empty>;
   
+  RevokeAccessKey: grpc.handleUnaryCall<_godfs_master_v1_AccessKeyRequest__Output, _godfs_master_v1_Empty>;
+  
   SetAttr: grpc.handleUnaryCall<_godfs_master_v1_SetAttrRequest__Output, _godfs_master_v1_Inode>;
   
   Stat: grpc.handleUnaryCall<_godfs_master_v1_PathRequest__Output, _godfs_master_v1_Inode>;
@@ -289,10 +326,12 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   CommitWrite: MethodDefinition<_godfs_master_v1_CommitWriteRequest, _godfs_master_v1_Inode, _godfs_master_v1_CommitWriteRequest__Output, _godfs_master_v1_Inode__Output>
   CompleteUpload: MethodDefinition<_godfs_master_v1_CompleteUploadRequest, _godfs_master_v1_Inode, _godfs_master_v1_CompleteUploadRequest__Output, _godfs_master_v1_Inode__Output>
   Create: MethodDefinition<_godfs_master_v1_CreateRequest, _godfs_master_v1_Inode, _godfs_master_v1_CreateRequest__Output, _godfs_master_v1_Inode__Output>
+  CreateAccessKey: MethodDefinition<_godfs_master_v1_CreateAccessKeyRequest, _godfs_master_v1_AccessKey, _godfs_master_v1_CreateAccessKeyRequest__Output, _godfs_master_v1_AccessKey__Output>
   CreateUpload: MethodDefinition<_godfs_master_v1_CreateUploadRequest, _godfs_master_v1_Upload, _godfs_master_v1_CreateUploadRequest__Output, _godfs_master_v1_Upload__Output>
   Delete: MethodDefinition<_godfs_master_v1_DeleteRequest, _godfs_master_v1_Empty, _godfs_master_v1_DeleteRequest__Output, _godfs_master_v1_Empty__Output>
   Heartbeat: MethodDefinition<_godfs_master_v1_HeartbeatRequest, _godfs_master_v1_HeartbeatResponse, _godfs_master_v1_HeartbeatRequest__Output, _godfs_master_v1_HeartbeatResponse__Output>
   List: MethodDefinition<_godfs_master_v1_ListRequest, _godfs_master_v1_ListResponse, _godfs_master_v1_ListRequest__Output, _godfs_master_v1_ListResponse__Output>
+  ListAccessKeys: MethodDefinition<_godfs_master_v1_Empty, _godfs_master_v1_ListAccessKeysResponse, _godfs_master_v1_Empty__Output, _godfs_master_v1_ListAccessKeysResponse__Output>
   ListNodes: MethodDefinition<_godfs_master_v1_Empty, _godfs_master_v1_ListNodesResponse, _godfs_master_v1_Empty__Output, _godfs_master_v1_ListNodesResponse__Output>
   ListParts: MethodDefinition<_godfs_master_v1_UploadRequest, _godfs_master_v1_ListPartsResponse, _godfs_master_v1_UploadRequest__Output, _godfs_master_v1_ListPartsResponse__Output>
   ListUploads: MethodDefinition<_godfs_master_v1_ListUploadsRequest, _godfs_master_v1_ListUploadsResponse, _godfs_master_v1_ListUploadsRequest__Output, _godfs_master_v1_ListUploadsResponse__Output>
@@ -302,6 +341,7 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   PutPart: MethodDefinition<_godfs_master_v1_PutPartRequest, _godfs_master_v1_Part, _godfs_master_v1_PutPartRequest__Output, _godfs_master_v1_Part__Output>
   Register: MethodDefinition<_godfs_master_v1_RegisterRequest, _godfs_master_v1_RegisterResponse, _godfs_master_v1_RegisterRequest__Output, _godfs_master_v1_RegisterResponse__Output>
   Rename: MethodDefinition<_godfs_master_v1_RenameRequest, _godfs_master_v1_Empty, _godfs_master_v1_RenameRequest__Output, _godfs_master_v1_Empty__Output>
+  RevokeAccessKey: MethodDefinition<_godfs_master_v1_AccessKeyRequest, _godfs_master_v1_Empty, _godfs_master_v1_AccessKeyRequest__Output, _godfs_master_v1_Empty__Output>
   SetAttr: MethodDefinition<_godfs_master_v1_SetAttrRequest, _godfs_master_v1_Inode, _godfs_master_v1_SetAttrRequest__Output, _godfs_master_v1_Inode__Output>
   Stat: MethodDefinition<_godfs_master_v1_PathRequest, _godfs_master_v1_Inode, _godfs_master_v1_PathRequest__Output, _godfs_master_v1_Inode__Output>
   Truncate: MethodDefinition<_godfs_master_v1_TruncateRequest, _godfs_master_v1_Inode, _godfs_master_v1_TruncateRequest__Output, _godfs_master_v1_Inode__Output>
