@@ -1,0 +1,176 @@
+// `godfs master`, `godfs chunkserver`, `godfs gateway`: one cluster role per process, each configured by
+// flags and their GODFS_* twins (docs/configuration.md lists them all). The role code is imported only
+// when the command runs, so client commands and --help start fast.
+import { Option, type Command } from 'commander';
+import { envOption, envSwitch, logLevelOption, parseAddress, parseCount, parseSize } from './options.js';
+import { runServer } from './run-server.js';
+
+const DEFAULT_MASTER = '127.0.0.1:9090';
+
+export interface MasterFlags {
+  data: string;
+  listen: string;
+  httpListen?: string;
+  apiKey?: string;
+  replication: number;
+  maxChunkSize: number;
+  heartbeatIntervalMs?: number;
+  nodeDeadAfterMs?: number;
+  gcGraceMs?: number;
+  logLevel: string;
+}
+
+export interface ChunkserverFlags {
+  master: string;
+  data: string;
+  listen: string;
+  grpcListen?: string;
+  nodeId?: string;
+  apiKey?: string;
+  capacity?: number;
+  zone?: string;
+  advertiseAddr?: string;
+  maxChunkSize: number;
+  logLevel: string;
+}
+
+export interface GatewayFlags {
+  master: string;
+  listen: string;
+  apiKey?: string;
+  maxBodyBytes?: number;
+  allowAnonymousRead: boolean;
+  allowAnonymousWrite: boolean;
+  logLevel: string;
+}
+
+export function apiKeyOption(what: string): Option {
+  return new Option('--api-key <key>', what).env('GODFS_API_KEY');
+}
+
+function maxChunkSizeOption(): Option {
+  return envOption('--max-chunk-size <size>', 'largest chunk (bytes, or 32MiB etc.)', 'GODFS_MAX_CHUNK_SIZE', parseSize, 64 * 2 ** 20, '64MiB');
+}
+
+export function registerServerCommands(program: Command): void {
+  program
+    .command('master')
+    .summary('run the master (namespace, chunk map, placement)')
+    .description('Runs a master in the foreground: the namespace and chunk map behind a gRPC API, with /healthz, /readyz and /metrics over HTTP. Logs JSON to stdout; stops cleanly on SIGINT/SIGTERM.')
+    .addOption(envOption('--data <dir>', 'directory for the write-ahead log and snapshots', 'GODFS_MASTER_DATA', undefined, './data/master'))
+    .addOption(envOption('--listen <host:port>', 'gRPC address (port 0 = ephemeral)', 'GODFS_MASTER_LISTEN', parseAddress, DEFAULT_MASTER))
+    .addOption(envOption('--http-listen <host:port>', 'health and metrics HTTP address (default: the gRPC host, ephemeral port)', 'GODFS_MASTER_HTTP_LISTEN', parseAddress))
+    .addOption(apiKeyOption('bearer API key required from clients and chunkservers (none: no auth)'))
+    .addOption(envOption('--replication <n>', 'default replication factor of new chunks', 'GODFS_REPLICATION', (v) => parseCount(v, 1), 3))
+    .addOption(maxChunkSizeOption())
+    .addOption(envOption('--heartbeat-interval-ms <ms>', 'heartbeat interval asked of chunkservers (default 1000)', 'GODFS_HEARTBEAT_INTERVAL_MS', (v) => parseCount(v, 1)))
+    .addOption(envOption('--node-dead-after-ms <ms>', 'a chunkserver silent this long is dead (default 10000)', 'GODFS_NODE_DEAD_AFTER_MS', (v) => parseCount(v, 1)))
+    .addOption(envOption('--gc-grace-ms <ms>', 'unreferenced chunks are deleted this long after becoming garbage (default 600000)', 'GODFS_GC_GRACE_MS', (v) => parseCount(v, 0)))
+    .addOption(logLevelOption())
+    .action(async (o: MasterFlags) => {
+      const { startMaster } = await import('../cluster/master/server.js');
+      process.exitCode = await runServer(
+        'master',
+        o.logLevel,
+        (logger) =>
+          startMaster({
+            dataDir: o.data,
+            listen: o.listen,
+            httpListen: o.httpListen,
+            apiKey: o.apiKey || undefined,
+            replication: o.replication,
+            maxChunkSize: o.maxChunkSize,
+            heartbeatIntervalMs: o.heartbeatIntervalMs,
+            nodeDeadAfterMs: o.nodeDeadAfterMs,
+            gcGraceMs: o.gcGraceMs,
+            logger,
+          }),
+        (h) => ({ address: h.address, httpAddress: h.httpAddress }),
+      );
+    });
+
+  program
+    .command('chunkserver')
+    .summary('run a chunkserver (chunk replicas on local disk)')
+    .description('Runs a chunkserver in the foreground: stores chunk replicas under --data with a checksum per 64 KiB block, serves chunk bytes over HTTP on --listen, registers and heartbeats to the master. Its node id is generated once and kept in the data directory. Logs JSON to stdout; stops cleanly on SIGINT/SIGTERM.')
+    .addOption(envOption('--master <host:port>', 'master gRPC address', 'GODFS_MASTER', parseAddress, DEFAULT_MASTER))
+    .addOption(envOption('--data <dir>', 'directory for chunk files', 'GODFS_CHUNKSERVER_DATA', undefined, './data/chunkserver'))
+    .addOption(envOption('--listen <host:port>', 'data-plane HTTP address, also /healthz, /readyz, /metrics (port 0 = ephemeral)', 'GODFS_CHUNKSERVER_LISTEN', parseAddress, '127.0.0.1:9100'))
+    .addOption(envOption('--grpc-listen <host:port>', 'control gRPC address (default: the --listen host, ephemeral port)', 'GODFS_CHUNKSERVER_GRPC_LISTEN', parseAddress))
+    .addOption(envOption('--node-id <id>', 'node id (default: generated once, kept in the data directory)', 'GODFS_NODE_ID'))
+    .addOption(apiKeyOption('bearer API key shared with the master and clients'))
+    .addOption(envOption('--capacity <size>', 'bytes this node offers (e.g. 10GiB; default: the size of the data disk)', 'GODFS_CAPACITY', parseSize))
+    .addOption(envOption('--zone <zone>', 'failure zone, for placement', 'GODFS_ZONE'))
+    .addOption(envOption('--advertise-addr <host:port>', 'data address announced to the master (default: the bound --listen address)', 'GODFS_ADVERTISE_ADDR', parseAddress))
+    .addOption(maxChunkSizeOption())
+    .addOption(logLevelOption())
+    .action(async (o: ChunkserverFlags) => {
+      const { startChunkserver } = await import('../cluster/chunkserver/server.js');
+      process.exitCode = await runServer(
+        'chunkserver',
+        o.logLevel,
+        (logger) =>
+          startChunkserver({
+            master: o.master,
+            dataDir: o.data,
+            listen: o.listen,
+            grpcListen: o.grpcListen,
+            nodeId: o.nodeId || undefined,
+            apiKey: o.apiKey || undefined,
+            capacityBytes: o.capacity,
+            zone: o.zone,
+            advertiseAddr: o.advertiseAddr,
+            maxChunkSize: o.maxChunkSize,
+            logger,
+          }),
+        (h) => ({ address: h.address, controlAddress: h.controlAddress, nodeId: h.nodeId }),
+      );
+    });
+
+  program
+    .command('gateway')
+    .summary('run the HTTP gateway (native /v1 REST)')
+    .description('Runs the gateway in the foreground: the /v1 REST API (docs/rest-v1.md) over the sdk, plus /healthz, /readyz and /metrics. Logs JSON to stdout; stops cleanly on SIGINT/SIGTERM.')
+    .addOption(envOption('--master <host:port>', 'master gRPC address', 'GODFS_MASTER', parseAddress, DEFAULT_MASTER))
+    .addOption(envOption('--listen <host:port>', 'HTTP address (port 0 = ephemeral)', 'GODFS_GATEWAY_LISTEN', parseAddress, '127.0.0.1:9000'))
+    .addOption(apiKeyOption('bearer API key that /v1 requires and the gateway uses towards the cluster'))
+    .addOption(envOption('--max-body-bytes <size>', 'largest request body accepted (413 above; e.g. 5GiB; default: 5TiB, the S3 object limit)', 'GODFS_MAX_BODY_BYTES', parseSize))
+    .addOption(envSwitch('--allow-anonymous-read', 'serve GET/HEAD without credentials', 'GODFS_ALLOW_ANONYMOUS_READ'))
+    .addOption(envSwitch('--allow-anonymous-write', 'accept writes without credentials (dangerous)', 'GODFS_ALLOW_ANONYMOUS_WRITE'))
+    .addOption(logLevelOption())
+    .action(async (o: GatewayFlags) => {
+      const [{ startGateway }, { GodfsClient }] = await Promise.all([import('../gateway/server.js'), import('../sdk/client.js')]);
+      const client = new GodfsClient({ master: o.master, apiKey: o.apiKey || undefined });
+      process.exitCode = await runServer(
+        'gateway',
+        o.logLevel,
+        async (logger) => {
+          try {
+            const gw = await startGateway({
+              client,
+              listen: o.listen,
+              apiKey: o.apiKey || undefined,
+              allowAnonymousRead: o.allowAnonymousRead,
+              allowAnonymousWrite: o.allowAnonymousWrite,
+              maxBodyBytes: o.maxBodyBytes,
+              logger,
+            });
+            return {
+              address: gw.address,
+              close: async () => {
+                try {
+                  await gw.close();
+                } finally {
+                  client.close();
+                }
+              },
+            };
+          } catch (err) {
+            client.close();
+            throw err;
+          }
+        },
+        (h) => ({ address: h.address }),
+      );
+    });
+}

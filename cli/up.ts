@@ -1,0 +1,304 @@
+// `godfs up`: a whole cluster on one machine — a master, N chunkservers and the gateway, each a child
+// process of this one — with credentials kept in the data directory so a restart serves the same files
+// with the same key.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { createLogger, type Logger } from '../common/log.js';
+import { formatHostPort, parseHostPort } from '../common/net.js';
+import { resolveApiKey, writeCredentials, CREDENTIALS_FILE } from './credentials.js';
+import { envOption, logLevelOption, parseAddress, parseCount, parseSize } from './options.js';
+import { UsageError } from './report.js';
+import { SupervisedChild, type SupervisorOptions } from './supervisor.js';
+
+export interface UpFlags {
+  data: string;
+  listen: string;
+  masterListen: string;
+  chunkservers: number;
+  replication: number;
+  apiKey?: string;
+  maxChunkSize: number;
+  chunkserverPort: number;
+  maxBodyBytes?: number;
+  logs?: string;
+  logLevel: string;
+}
+
+export const PIDS_FILE = 'pids.json';
+
+/** The shape of `<data>/pids.json`, which tools (bench, tests, operators) read. */
+export interface PidsFile {
+  up: number;
+  dataDir: string;
+  endpoint: string | undefined;
+  master: { pid: number | undefined; address: string | undefined };
+  gateway: { pid: number | undefined; address: string | undefined };
+  chunkservers: Array<{ name: string; pid: number | undefined; address: string | undefined }>;
+}
+
+const READY_TIMEOUT_MS = 90_000;
+
+/** An address others can connect to: a wildcard host becomes loopback. */
+export function connectable(addr: string): string {
+  const { host, port } = parseHostPort(addr);
+  if (host === '0.0.0.0' || host === '') return formatHostPort('127.0.0.1', port);
+  if (host === '::') return formatHostPort('::1', port);
+  return formatHostPort(host, port);
+}
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .summary('run a whole cluster on this machine (master, chunkservers, gateway)')
+    .description(
+      'Runs a master, N chunkservers and the gateway as supervised child processes of this one: data under <data>/master and <data>/chunkserver-<i>, the /v1 REST API on --listen. ' +
+        'A child that dies is restarted with backoff; SIGINT/SIGTERM stops them all. ' +
+        'The API key is --api-key/GODFS_API_KEY, or one generated once and kept in <data>/credentials.json (mode 0600). ' +
+        'Child pids are in <data>/pids.json, child logs in <data>/logs. Restarting on the same data directory serves every file again.\n\n' +
+        'Replication defaults to 1: every chunkserver started here shares one disk, so more replicas would cost space and write bandwidth without protecting against that disk failing (ARCHITECTURE.md allows R=1 on a single disk). ' +
+        'Use --replication 2 or 3 to exercise the replication pipeline.',
+    )
+    .addOption(envOption('--data <dir>', 'data directory of the whole cluster', 'GODFS_DATA', undefined, './data'))
+    .addOption(envOption('--listen <host:port>', 'gateway HTTP address (/v1 REST)', 'GODFS_GATEWAY_LISTEN', parseAddress, '127.0.0.1:9000'))
+    .addOption(envOption('--master-listen <host:port>', 'master gRPC address (what client commands take as --master)', 'GODFS_MASTER_LISTEN', parseAddress, '127.0.0.1:9090'))
+    .addOption(envOption('--chunkservers <n>', 'number of chunkservers', 'GODFS_CHUNKSERVERS', (v) => parseCount(v, 1), 3))
+    .addOption(envOption('--replication <n>', 'replication factor of new chunks (≤ chunkservers; 1 suits a single disk)', 'GODFS_REPLICATION', (v) => parseCount(v, 1), 1))
+    .addOption(new Option('--api-key <key>', 'bearer API key (default: generated once, kept in <data>/credentials.json)').env('GODFS_API_KEY'))
+    .addOption(envOption('--max-chunk-size <size>', 'largest chunk (bytes, or 32MiB etc.)', 'GODFS_MAX_CHUNK_SIZE', parseSize, 64 * 2 ** 20, '64MiB'))
+    .addOption(envOption('--chunkserver-port <port>', 'first chunkserver data port; chunkserver i listens on port+i (0 = ephemeral ports)', 'GODFS_CHUNKSERVER_PORT', (v) => parseCount(v, 0), 0))
+    .addOption(envOption('--max-body-bytes <size>', 'largest /v1 request body the gateway accepts (default: 5TiB)', 'GODFS_MAX_BODY_BYTES', parseSize))
+    .addOption(envOption('--logs <dir>', "directory for the children's JSON logs, or - to print them on stdout", 'GODFS_LOGS', undefined, undefined, '<data>/logs'))
+    .addOption(logLevelOption())
+    .action(async (o: UpFlags) => {
+      process.exitCode = await runUp(o);
+    });
+}
+
+async function checkNotRunning(dataDir: string): Promise<void> {
+  let pids: Partial<PidsFile>;
+  try {
+    pids = JSON.parse(await readFile(join(dataDir, PIDS_FILE), 'utf8')) as Partial<PidsFile>;
+  } catch {
+    return;
+  }
+  if (typeof pids.up !== 'number' || pids.up === process.pid) return;
+  try {
+    process.kill(pids.up, 0);
+  } catch {
+    return; // stale file from a run that was killed
+  }
+  const cmdline = await readFile(`/proc/${pids.up}/cmdline`, 'utf8').catch(() => '');
+  if (cmdline && !cmdline.includes('up')) return; // the pid was reused by something else
+  throw new UsageError(`another godfs up (pid ${pids.up}) is using ${dataDir}; stop it first`);
+}
+
+export async function runUp(o: UpFlags): Promise<number> {
+  if (o.replication > o.chunkservers) throw new UsageError(`--replication ${o.replication} needs at least as many chunkservers (got --chunkservers ${o.chunkservers})`);
+  const log = createLogger({ role: 'up' }, o.logLevel);
+  const dataDir = resolve(o.data);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await checkNotRunning(dataDir);
+  const logDir = o.logs === '-' ? undefined : resolve(o.logs ?? join(dataDir, 'logs'));
+  if (logDir) await mkdir(logDir, { recursive: true });
+
+  const { apiKey, generated } = await resolveApiKey(dataDir, o.apiKey);
+  if (generated) log.info({ file: join(dataDir, CREDENTIALS_FILE) }, 'generated a new API key');
+
+  // Children get exactly the configuration we pass: no GODFS_* of ours leaks into them (a GODFS_NODE_ID
+  // meant for something else would give every chunkserver the same id). The key travels in the
+  // environment rather than argv so `ps` does not show it.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GODFS_')) env[k] = v;
+  env.GODFS_API_KEY = apiKey;
+  env.GODFS_LOG_LEVEL = o.logLevel;
+
+  const cliPath = fileURLToPath(new URL('./main.js', import.meta.url));
+  const children: SupervisedChild[] = [];
+  // pids.json writes are chained so two quick changes never race on the temp file.
+  let pidsChain = Promise.resolve();
+  const writePids = () => {
+    pidsChain = pidsChain.then(() => savePids(dataDir, children, log));
+  };
+  const sup: SupervisorOptions = { cliPath, env, logDir, logger: log, onChange: writePids };
+
+  // Port 0 is resolved by the first start and then kept, so a restarted child comes back where the
+  // others expect it.
+  let masterListen = o.masterListen;
+  let gatewayListen = o.listen;
+  const masterHost = parseHostPort(o.masterListen).host;
+  const master = new SupervisedChild(
+    {
+      name: 'master',
+      args: () => ['master', '--data', join(dataDir, 'master'), '--listen', masterListen, '--replication', String(o.replication), '--max-chunk-size', String(o.maxChunkSize)],
+    },
+    sup,
+  );
+  const chunkservers = Array.from({ length: o.chunkservers }, (_v, i) => {
+    const name = `chunkserver-${i}`;
+    let listen = formatHostPort(masterHost, o.chunkserverPort === 0 ? 0 : o.chunkserverPort + i);
+    const child = new SupervisedChild(
+      {
+        name,
+        args: () => ['chunkserver', '--master', connectable(masterListen), '--data', join(dataDir, name), '--listen', listen, '--max-chunk-size', String(o.maxChunkSize)],
+      },
+      sup,
+    );
+    return { child, setListen: (a: string) => (listen = a) };
+  });
+  const gateway = new SupervisedChild(
+    {
+      name: 'gateway',
+      args: () => [
+        'gateway',
+        '--master',
+        connectable(masterListen),
+        '--listen',
+        gatewayListen,
+        ...(o.maxBodyBytes !== undefined ? ['--max-body-bytes', String(o.maxBodyBytes)] : []),
+      ],
+    },
+    sup,
+  );
+  children.push(master, ...chunkservers.map((c) => c.child), gateway);
+
+  let stopping: Promise<number> | undefined;
+  let fatal: ((err: Error) => void) | undefined;
+  const fatalError = new Promise<never>((_res, rej) => (fatal = rej));
+  fatalError.catch(() => undefined);
+  let failedChild: SupervisedChild | undefined;
+  for (const c of children) {
+    c.onFatal = (err) => {
+      failedChild ??= c;
+      fatal?.(err);
+    };
+  }
+
+  const stopAll = async (reason: string): Promise<number> => {
+    log.info({ reason }, 'stopping the cluster');
+    await gateway.stop();
+    await Promise.all(chunkservers.map((c) => c.child.stop()));
+    await master.stop();
+    await pidsChain;
+    await rm(join(dataDir, PIDS_FILE), { force: true });
+    log.info('cluster stopped');
+    return 0;
+  };
+  const done = new Promise<number>((resolveDone) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (stopping) {
+        log.warn({ signal: sig }, 'second signal: killing every child now');
+        for (const c of children) c.kill();
+        resolveDone(130);
+        return;
+      }
+      stopping = stopAll(sig);
+      stopping.then(resolveDone, (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        resolveDone(1);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
+  });
+
+  try {
+    master.start();
+    const m = await Promise.race([master.waitListening(60_000), fatalError]);
+    masterListen = m.address;
+    for (const c of chunkservers) c.child.start();
+    gateway.start();
+    const [g, ...cs] = await Promise.race([Promise.all([gateway.waitListening(60_000), ...chunkservers.map((c) => c.child.waitListening(60_000))]), fatalError]);
+    gatewayListen = g.address;
+    cs.forEach((l, i) => chunkservers[i]!.setListen(l.address));
+    const endpoint = `http://${connectable(gatewayListen)}`;
+    await writeCredentials(dataDir, { apiKey, master: connectable(masterListen), endpoint });
+    const ready = await Promise.race([waitReady(endpoint, READY_TIMEOUT_MS, () => stopping !== undefined), fatalError]);
+    for (const c of children) c.failFast = false;
+    writePids();
+    if (stopping) return await done;
+    const credentialsHint = dataDir === resolve('data') ? '' : ` --credentials ${join(dataDir, CREDENTIALS_FILE)}`;
+    printBanner({ credentialsHint, endpoint, master: connectable(masterListen), apiKey, dataDir, logDir, ready, chunkservers: o.chunkservers, replication: o.replication });
+    log.info({ endpoint, master: connectable(masterListen), ready }, 'godfs is up');
+  } catch (err) {
+    if (!stopping) {
+      const logFile = failedChild?.logFile();
+      log.error({ err: (err as Error).message, logFile }, 'startup failed');
+      if (logFile) await printLogTail(logFile);
+      stopping = stopAll('startup failed');
+      await stopping;
+      if (logFile && err instanceof Error) err.message += ` during startup (its log: ${logFile})`;
+      throw err;
+    }
+  }
+  return await done;
+}
+
+async function savePids(dataDir: string, children: SupervisedChild[], log: Logger): Promise<void> {
+  const byName = (n: string) => children.find((c) => c.spec.name === n);
+  const m = byName('master');
+  const g = byName('gateway');
+  const pids: PidsFile = {
+    up: process.pid,
+    dataDir,
+    endpoint: g?.listening ? `http://${connectable(g.listening.address)}` : undefined,
+    master: { pid: m?.pid, address: m?.listening?.address },
+    gateway: { pid: g?.pid, address: g?.listening?.address },
+    chunkservers: children.filter((c) => c.spec.name.startsWith('chunkserver-')).map((c) => ({ name: c.spec.name, pid: c.pid, address: c.listening?.address })),
+  };
+  try {
+    const tmp = join(dataDir, `${PIDS_FILE}.tmp`);
+    await writeFile(tmp, JSON.stringify(pids, null, 2) + '\n');
+    await rename(tmp, join(dataDir, PIDS_FILE));
+  } catch (err) {
+    log.warn({ err }, 'could not write pids.json');
+  }
+}
+
+async function waitReady(endpoint: string, timeoutMs: number, cancelled: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !cancelled()) {
+    try {
+      const res = await fetch(`${endpoint}/readyz`, { signal: AbortSignal.timeout(2000) });
+      await res.body?.cancel();
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+async function printLogTail(file: string): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const lines = text.trimEnd().split('\n').slice(-8);
+  if (lines.length && lines[0]) process.stderr.write(`--- last lines of ${file} ---\n${lines.join('\n')}\n`);
+}
+
+function printBanner(b: { credentialsHint: string; endpoint: string; master: string; apiKey: string; dataDir: string; logDir: string | undefined; ready: boolean; chunkservers: number; replication: number }): void {
+  const url = `${b.endpoint}/v1/fs/content?path=/hello.txt`;
+  const auth = `-H "Authorization: Bearer ${b.apiKey}"`;
+  const lines = [
+    '',
+    b.ready ? 'godfs is up.' : 'godfs is up, but /readyz does not answer 200 yet (see the logs).',
+    `  endpoint  ${b.endpoint}/v1   (native REST, docs/rest-v1.md)`,
+    `  master    ${b.master}   (for godfs client commands: --master)`,
+    `  api key   ${b.apiKey}`,
+    `  data      ${b.dataDir}   (${b.chunkservers} chunkservers, replication ${b.replication}; credentials in ${CREDENTIALS_FILE})`,
+    `  logs      ${b.logDir ?? 'stdout'}`,
+    '',
+    'Try:',
+    `  echo hello | curl -sS ${auth} -T - "${url}"`,
+    `  curl -sS ${auth} "${url}"`,
+    `  npx godfs put -p ./README.md /docs/README.md${b.credentialsHint}`,
+    `  npx godfs ls -l /docs${b.credentialsHint}`,
+    b.credentialsHint ? '' : '  (client commands read ./data/credentials.json; elsewhere set GODFS_MASTER and GODFS_API_KEY)',
+    '',
+    'Ctrl-C stops the cluster; the data directory keeps every file for the next start.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
