@@ -1,6 +1,7 @@
-// The gateway: one fastify server speaking the native /v1 REST API (and, in a later issue, S3) over
-// the sdk. buildGateway assembles it without listening (tests drive it with .inject()); startGateway
-// also binds a socket.
+// The gateway: one fastify server speaking the native /v1 REST API and, when `s3` is configured, the
+// S3 API (gateway/s3) over the sdk, on one listen address: /v1/…, /healthz, /readyz and /metrics are
+// the gateway's own; every other path is S3. buildGateway assembles it without listening (tests drive
+// it with .inject()); startGateway also binds a socket.
 import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -14,6 +15,8 @@ import { registerOpsRoutes } from './ops-routes.js';
 import { genReqId, REQUEST_ID_HEADER } from './request-id.js';
 import { ByteCounter } from './service/byte-streams.js';
 import { ObjectService } from './service/object-service.js';
+import { registerS3Routes, rewriteVirtualHost, sendS3Error, type S3Options } from './s3/routes.js';
+import { S3Error, s3ErrorOf } from './s3/errors.js';
 import { sendV1Error } from './v1/errors.js';
 import { registerV1Routes } from './v1/routes.js';
 
@@ -31,6 +34,15 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Replaces the default readiness check (clusterStats answers with ≥ 1 live chunkserver). */
   readyCheck?: () => Promise<boolean>;
+  /**
+   * Serves the S3 API on the same address (absent = /v1 only). Keys: the root key given here, else
+   * those in master metadata (`godfs admin keys`). The anonymous-access flags above apply to S3 too.
+   */
+  s3?: S3Options;
+}
+
+function isV1Url(url: string): boolean {
+  return url === '/v1' || url.startsWith('/v1/') || url.startsWith('/v1?');
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -51,11 +63,17 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     requestTimeout: 0,
     routerOptions: { maxParamLength: 512 },
     clientErrorHandler,
-    // Errors fastify raises before routing (e.g. an undecodable URL) still get the JSON shape.
+    // Errors fastify raises before routing (e.g. an undecodable URL) still get the dialect's shape.
     frameworkErrors: (err, req, reply) => {
       reply.header(REQUEST_ID_HEADER, req.id);
-      sendV1Error(req, reply, toGodfsError(err));
+      if (opts.s3 && !isV1Url(req.url)) {
+        const e = (err as { code?: string }).code === 'FST_ERR_BAD_URL' ? new S3Error('InvalidURI', `Couldn't parse the specified URI: ${err.message}`) : s3ErrorOf(err, 'service');
+        sendS3Error(req, reply, e, req.url.split('?')[0]!);
+      } else sendV1Error(req, reply, toGodfsError(err));
     },
+    // Virtual-hosted–style S3 (`bucket.<domain>`) becomes path-style before routing, so a key such as
+    // `healthz` or `v1/x` in a bucket never lands on the gateway's own routes.
+    ...(opts.s3?.domain ? { rewriteUrl: rewriteVirtualHost(opts.s3.domain) } : {}),
   });
 
   // Every body reaches its handler as the untouched request stream, whatever its Content-Type: a
@@ -93,11 +111,24 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     return sendV1Error(req, reply, e);
   });
   app.setNotFoundHandler((req, reply) => {
+    // With S3 mounted every path is routed; what is left is a method neither dialect has.
+    if (opts.s3 && !isV1Url(req.url)) return sendS3Error(req, reply, new S3Error('MethodNotAllowed', `${req.method} is not an S3 method.`), req.url.split('?')[0]!);
     sendV1Error(req, reply, toGodfsError({ statusCode: 404, message: `no route for ${req.method} ${req.url.split('?')[0]}` }));
   });
 
   registerOpsRoutes(app, { metrics, ready: opts.readyCheck ?? (() => service.ready()) });
   registerV1Routes(app, { service, metrics, maxBodyBytes });
+  if (opts.s3) {
+    registerS3Routes(app, {
+      service,
+      metrics,
+      maxBodyBytes,
+      allowAnonymousRead: opts.allowAnonymousRead,
+      allowAnonymousWrite: opts.allowAnonymousWrite,
+      log: app.log as unknown as Logger,
+      options: opts.s3,
+    });
+  }
 
   // `Expect: 100-continue` (curl sends it for large uploads): when the declared body is over the cap
   // do not invite it — the route answers 413 and closes. Otherwise behave like node's default.

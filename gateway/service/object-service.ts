@@ -1,7 +1,7 @@
 // THE object service (ARCHITECTURE.md, STYLE.md A7): the one implementation of files, ranges,
 // conditions and multipart that both HTTP dialects call. It speaks godfs terms — paths, FileInfo,
 // GodfsError codes — and never HTTP framing beyond what both dialects share (validators, ranges).
-// /v1 renders its results as JSON; the S3 dialect (a later issue) will render the same results as XML.
+// /v1 renders its results as JSON; the S3 dialect (gateway/s3) renders the same results as XML.
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import {
@@ -15,9 +15,10 @@ import {
   UnavailableError,
 } from '../../common/errors.js';
 import { normalizePath } from '../../common/paths.js';
-import type { FileInfo, Godfs, ListResult, PartInfo, ReadResult, UploadInfo } from '../../sdk/types.js';
+import type { AccessKeyInfo, FileInfo, Godfs, ListResult, PartInfo, ReadResult, SetAttrOptions, UploadInfo } from '../../sdk/types.js';
 import { LengthGuard } from './byte-streams.js';
 import { byterangesFraming, byterangesStream } from './byteranges.js';
+import { TreeWalk, type TreeEntry, type TreeWalkOptions } from './tree-walk.js';
 import { isUnconditional, parseEtagList, planRead, rangeLength, strongMatch, weakMatch, type ByteRange, type RequestConditions } from './http-conditions.js';
 
 /** The xattr holding an object's Content-Type (shared with the S3 dialect and the CLI). */
@@ -98,6 +99,34 @@ export class ObjectService {
 
   stat(path: string): Promise<FileInfo> {
     return this.#client.stat(normalizePath(path));
+  }
+
+  /** stat, or undefined when nothing is at the path (or a component on the way is a file). */
+  async statIfExists(path: string): Promise<FileInfo | undefined> {
+    try {
+      return await this.#client.stat(normalizePath(path));
+    } catch (err) {
+      if (err instanceof GodfsError && (err.code === 'not_found' || err.code === 'not_a_directory')) return undefined;
+      throw err;
+    }
+  }
+
+  /** Metadata-only change (xattrs, times): no content is read or written. */
+  setAttr(path: string, attrs: SetAttrOptions): Promise<FileInfo> {
+    return this.#client.setAttr(normalizePath(path), attrs);
+  }
+
+  /**
+   * Every file below `root` as one sequence of relative paths in UTF-8 byte order, paginated from the
+   * master as it goes (tree-walk.ts); `prefix`, `after` and `collapse` give S3 listing its shape.
+   */
+  walk(root: string, opts: TreeWalkOptions = {}): AsyncGenerator<TreeEntry> {
+    return new TreeWalk(this.#client, opts).walk(normalizePath(root));
+  }
+
+  /** S3 access keys kept in master metadata (with secrets). */
+  listAccessKeys(): Promise<AccessKeyInfo[]> {
+    return this.#client.listAccessKeys();
   }
 
   /** GET/HEAD of a file's content with conditions and ranges (RFC 9110 §13, §14). */
@@ -209,10 +238,10 @@ export class ObjectService {
     return cur.etag ? { ifMatch: cur.etag } : {};
   }
 
-  async delete(path: string, opts: { recursive?: boolean } = {}): Promise<void> {
+  async delete(path: string, opts: { recursive?: boolean; onlyFile?: boolean; onlyDir?: boolean } = {}): Promise<void> {
     const p = normalizePath(path);
     if (p === '/') throw new InvalidArgumentError('the root directory cannot be deleted');
-    await this.#client.delete(p, { recursive: opts.recursive ?? false });
+    await this.#client.delete(p, { recursive: opts.recursive ?? false, ...(opts.onlyFile ? { onlyFile: true } : {}), ...(opts.onlyDir ? { onlyDir: true } : {}) });
   }
 
   list(path: string, opts: { limit?: number; cursor?: string } = {}): Promise<ListResult> {
@@ -248,6 +277,9 @@ export class ObjectService {
   }
 
   readonly multipart = {
+    /** Uploads in progress whose target path starts with `pathPrefix` (sorted by path, then age). */
+    list: (pathPrefix: string): Promise<UploadInfo[]> => this.#client.listUploads({ pathPrefix }),
+
     create: (path: string, opts: { xattrs?: Record<string, Buffer | string> } = {}): Promise<UploadInfo> =>
       this.#client.createUpload(normalizePath(path), opts),
 

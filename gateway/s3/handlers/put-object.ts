@@ -1,0 +1,136 @@
+// PutObject: the verified body streams straight into an sdk write (which commits only on a clean
+// end, so a body that fails its signature, Content-MD5 or checksum stores nothing). Metadata and the
+// flexible checksum become xattrs in the same commit. Keys ending in "/" are folder markers.
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { GodfsError } from '../../../common/errors.js';
+import type { FileInfo } from '../../../sdk/types.js';
+import { formatEtag } from '../../service/http-conditions.js';
+import { header, sendEmpty, type BodyResult, type S3Context } from '../context.js';
+import { S3Error } from '../errors.js';
+import { checksumHeader, EMPTY_MD5, FOLDER_XATTR, isFolderDir, metadataFromHeaders, s3MetadataNames } from '../metadata.js';
+import { isFolderKey, keyPath } from '../names.js';
+import { checkCannedAcl, requireBucket } from './buckets.js';
+
+/** Request headers asking for features godfs does not have; honouring them silently would be a lie. */
+const UNSUPPORTED_HEADERS = [/^x-amz-server-side-encryption/, /^x-amz-object-lock-/, /^x-amz-tagging$/, /^x-amz-website-redirect-location$/];
+
+export function checkUnsupportedHeaders(ctx: S3Context): void {
+  for (const name of Object.keys(ctx.headers)) {
+    if (UNSUPPORTED_HEADERS.some((re) => re.test(name))) throw new S3Error('NotImplemented', `godfs does not support the ${name} header.`);
+  }
+  checkCannedAcl(ctx);
+}
+
+/**
+ * Passes the body through and, once it has ended and been verified, records its flexible checksum in
+ * `xattrs` — before the sdk sees the end of the stream and commits, so the checksum is stored in the
+ * same commit even when it arrived in a trailer after the last byte.
+ */
+class ChecksumRecorder extends Transform {
+  readonly #result: Promise<BodyResult>;
+  readonly #xattrs: Record<string, Buffer>;
+  constructor(result: Promise<BodyResult>, xattrs: Record<string, Buffer>) {
+    super();
+    this.#result = result;
+    this.#xattrs = xattrs;
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    this.#result.then(
+      (r) => {
+        if (r.checksum) this.#xattrs[checksumHeader(r.checksum.algorithm)] = Buffer.from(r.checksum.value);
+        cb();
+      },
+      (err: Error) => cb(err),
+    );
+  }
+}
+
+/** Writes `source` to `path` below bucket, creating the directories of the key (never the bucket). */
+export async function writeObject(
+  ctx: S3Context,
+  bucket: string,
+  key: string,
+  source: Readable,
+  o: { xattrs: Record<string, Buffer>; declaredLength?: number; ifMatch?: string; ifNoneMatch?: string },
+): Promise<FileInfo> {
+  const { service, settings } = ctx.deps;
+  const path = keyPath(bucket, key);
+  const nested = key.includes('/');
+  // A nested key may need its directories made; the bucket itself must already exist. A top-level
+  // key needs none, and a missing parent there can only mean a missing bucket.
+  if (nested) await requireBucket(ctx, bucket);
+  try {
+    return await service.put(path, source, { ...o, maxBytes: settings.maxBodyBytes, parents: nested });
+  } catch (err) {
+    if (!nested && err instanceof GodfsError && err.code === 'not_found') {
+      source.destroy();
+      throw new S3Error('NoSuchBucket', `The specified bucket does not exist: ${bucket}.`);
+    }
+    throw err;
+  }
+}
+
+export async function putObject(ctx: S3Context, bucket: string, key: string): Promise<void> {
+  checkUnsupportedHeaders(ctx);
+  keyPath(bucket, key);
+  const xattrs = metadataFromHeaders(ctx.headers);
+  if (isFolderKey(key)) return putFolder(ctx, bucket, key, xattrs);
+  const body = ctx.body();
+  const source = body.stream.pipe(new ChecksumRecorder(body.result, xattrs));
+  // pipe() does not forward errors: a body that fails verification must fail what the sdk reads.
+  // The error is kept on `source` for its reader (the sdk may not be reading yet).
+  body.stream.on('error', (err) => source.destroy(err));
+  source.on('error', () => undefined);
+  const info = await writeObject(ctx, bucket, key, source, {
+    xattrs,
+    declaredLength: body.declaredLength,
+    ifMatch: header(ctx.headers, 'if-match'),
+    ifNoneMatch: header(ctx.headers, 'if-none-match'),
+  });
+  const result = await body.result;
+  if (result.checksum) {
+    const name = checksumHeader(result.checksum.algorithm);
+    // Should the sdk ever read the xattrs before the stream ended, store the checksum afterwards.
+    if (info.xattrs[name] === undefined) await ctx.deps.service.setAttr(info.path, { setXattrs: { [name]: result.checksum.value } });
+    ctx.reply.header(name, result.checksum.value);
+  }
+  ctx.reply.header('etag', formatEtag(info.etag));
+  sendEmpty(ctx, 200);
+}
+
+/**
+ * A folder marker `a/b/` is the directory /bucket/a/b marked with an xattr, so that it lists as the
+ * key `a/b/` even when empty (as MinIO does) while directories made implicitly by nested keys do not.
+ * It has no content: a non-empty body is refused.
+ */
+async function putFolder(ctx: S3Context, bucket: string, key: string, xattrs: Record<string, Buffer>): Promise<void> {
+  const { service } = ctx.deps;
+  const body = ctx.body();
+  for await (const chunk of body.stream as AsyncIterable<Buffer>) {
+    if (chunk.length > 0) {
+      body.stream.destroy();
+      throw new S3Error('InvalidRequest', 'A key ending in "/" is a folder marker in godfs (a directory) and cannot hold data; send an empty body.');
+    }
+  }
+  await body.result;
+  await requireBucket(ctx, bucket);
+  const path = keyPath(bucket, key);
+  let dir = await service.statIfExists(path);
+  if (dir && !dir.isDir) throw new S3Error('XGodfsParentIsObject', `The folder key "${key}" would turn the existing object "${key.slice(0, -1)}" into a directory.`);
+  if (header(ctx.headers, 'if-none-match')?.trim() === '*' && dir && isFolderDir(dir)) throw new S3Error('PreconditionFailed', 'If-None-Match: * given but the folder marker exists.');
+  if (!dir) {
+    try {
+      dir = await service.mkdir(path, { parents: true });
+    } catch (err) {
+      if (err instanceof GodfsError && err.code === 'already_exists') dir = await service.stat(path);
+      else throw err;
+    }
+  }
+  if (!dir.isDir) throw new S3Error('XGodfsParentIsObject');
+  await service.setAttr(path, { removeXattrs: s3MetadataNames(dir), setXattrs: { ...xattrs, [FOLDER_XATTR]: '1' }, mtimeMs: Date.now() });
+  ctx.reply.header('etag', formatEtag(EMPTY_MD5));
+  sendEmpty(ctx, 200);
+}
