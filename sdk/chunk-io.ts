@@ -24,19 +24,22 @@ export interface ChunkWriteResult {
   replicaIds: string[];
 }
 
-async function errorFrom(res: IncomingMessage, what: string): Promise<GodfsError> {
+/** The error a non-2xx data-plane answer carries, with the data address of the replica it names. */
+async function errorFrom(res: IncomingMessage, what: string): Promise<GodfsError & { node?: string }> {
   let body = '';
   for await (const c of res) body += String(c);
   let code: ErrorCode = res.statusCode === 404 ? 'not_found' : res.statusCode === 401 ? 'unauthenticated' : 'unavailable';
   let message = `${what}: HTTP ${res.statusCode}`;
+  let node: string | undefined;
   try {
-    const j = JSON.parse(body) as { code?: string; message?: string };
+    const j = JSON.parse(body) as { code?: string; message?: string; node?: string };
     if (isErrorCode(j.code)) code = j.code;
     if (j.message) message = `${what}: ${j.message}`;
+    if (typeof j.node === 'string' && j.node) node = j.node;
   } catch {
     /* not JSON: keep the status-derived code */
   }
-  return new GodfsError(code, message);
+  return Object.assign(new GodfsError(code, message), node ? { node } : {});
 }
 
 function netError(err: unknown, what: string): GodfsError {
@@ -44,15 +47,37 @@ function netError(err: unknown, what: string): GodfsError {
   return new GodfsError('unavailable', `${what}: ${(err as Error).message}`, { cause: err });
 }
 
-/** One chunk being streamed to its primary. write() honours backpressure; finish() awaits the fsyncs. */
+/** The node a data-plane error blames (so a writer can retry without it), as a node id. */
+export function failedNodeIdOf(err: unknown): string | undefined {
+  return (err as { failedNodeId?: string } | undefined)?.failedNodeId;
+}
+
+function blame<E>(err: E, nodeId: string | undefined): E {
+  if (nodeId && err && typeof err === 'object' && failedNodeIdOf(err) === undefined) (err as { failedNodeId?: string }).failedNodeId = nodeId;
+  return err;
+}
+
+export interface UploadOptions {
+  /** The chunk's size when known (a retry from memory): sent as content-length, checked up front. */
+  size?: number;
+  /** A request with no progress for this long fails (a hung replica). */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * One attempt at writing a chunk: bytes streamed to the primary, which pipelines them down the chain.
+ * write() honours backpressure; finish() resolves once every replica has fsynced. A failure carries
+ * the node it blames (`failedNodeIdOf`): the primary when it cannot be reached, else the replica the
+ * chain named.
+ */
 export class ChunkUpload {
   readonly target: ChunkTarget;
   written = 0;
   #req: ClientRequest;
-  #response: Promise<IncomingMessage>;
+  #outcome: Promise<{ size: number; replicas: string[] }>;
   #failed: GodfsError | undefined;
 
-  constructor(target: ChunkTarget, apiKey: string | undefined) {
+  constructor(target: ChunkTarget, apiKey: string | undefined, opts: UploadOptions = {}) {
     this.target = target;
     const [primary, ...chain] = target.replicas;
     if (!primary) throw new GodfsError('unavailable', 'no replica to write to');
@@ -66,54 +91,62 @@ export class ChunkUpload {
       agent,
       headers: {
         'content-type': 'application/octet-stream',
-        'transfer-encoding': 'chunked',
+        ...(opts.size !== undefined ? { 'content-length': String(opts.size) } : { 'transfer-encoding': 'chunked' }),
         'x-godfs-chain': chain.map((r) => r.addr).join(','),
         ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
       },
     });
-    this.#response = new Promise((resolve, reject) => {
-      this.#req.once('response', resolve);
-      this.#req.once('error', (err) => {
-        this.#failed ??= netError(err, what);
+    const idle = opts.idleTimeoutMs ?? 30_000;
+    this.#req.setTimeout(idle, () => this.#req.destroy(new Error(`no progress for ${idle} ms`)));
+    const byAddr = (addr: string | undefined) => target.replicas.find((r) => r.addr === addr)?.id ?? addr;
+    this.#outcome = new Promise((resolve, reject) => {
+      const fail = (e: GodfsError) => {
+        this.#failed ??= e;
         reject(this.#failed);
+      };
+      this.#req.once('error', (err) => fail(blame(netError(err, what), primary.id)));
+      this.#req.once('response', (res: IncomingMessage) => {
+        if (res.statusCode !== 200) {
+          // Includes an early error answer (401, 409, 507, a dead secondary) while we are still sending.
+          errorFrom(res, what).then((e) => fail(blame(e, byAddr(e.node))), (e: unknown) => fail(blame(netError(e, what), primary.id)));
+          return;
+        }
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.once('error', (err) => fail(blame(netError(err, what), primary.id)));
+        res.once('end', () => {
+          try {
+            const j = JSON.parse(body) as { size: number; replicas: string[] };
+            resolve({ size: j.size, replicas: j.replicas });
+          } catch (err) {
+            fail(blame(netError(err, what), primary.id));
+          }
+        });
       });
     });
-    // An early error response (e.g. 401, 507) arrives while we are still sending; remember it.
-    this.#response.then(
-      async (res) => {
-        if (res.statusCode !== 200) {
-          this.#failed ??= await errorFrom(res, what);
-        }
-      },
-      () => undefined,
-    );
+    this.#outcome.catch(() => undefined);
   }
 
   async write(buf: Uint8Array): Promise<void> {
     if (this.#failed) throw this.#failed;
     this.written += buf.length;
     if (!this.#req.write(buf)) {
-      await Promise.race([once(this.#req, 'drain'), this.#response.then(() => this.#failed && Promise.reject(this.#failed))]);
+      await Promise.race([once(this.#req, 'drain').catch(() => undefined), this.#outcome]);
       if (this.#failed) throw this.#failed;
     }
   }
 
   async finish(): Promise<ChunkWriteResult> {
+    if (this.#failed) throw this.#failed;
     this.#req.end();
-    const res = await this.#response;
-    if (res.statusCode !== 200) {
-      await new Promise((r) => setImmediate(r));
-      throw this.#failed ?? (await errorFrom(res, `write chunk ${this.target.chunkId}`));
-    }
-    let body = '';
-    for await (const c of res) body += String(c);
-    const j = JSON.parse(body) as { size: number; replicas: string[] };
-    if (j.size !== this.written) throw new GodfsError('unavailable', `chunk ${this.target.chunkId}: primary stored ${j.size} bytes, ${this.written} were sent`);
+    const j = await this.#outcome;
+    if (j.size !== this.written) throw blame(new GodfsError('unavailable', `chunk ${this.target.chunkId}: primary stored ${j.size} bytes, ${this.written} were sent`), this.target.replicas[0]?.id);
     return { chunkId: this.target.chunkId, version: this.target.version, size: j.size, replicaIds: j.replicas };
   }
 
   abort(): void {
-    this.#req.destroy(new Error('write aborted'));
+    if (!this.#req.destroyed) this.#req.destroy(new Error('write aborted'));
   }
 }
 
@@ -128,6 +161,7 @@ export async function* readChunkFrom(
   length: number,
   apiKey: string | undefined,
   signal?: AbortSignal,
+  version?: number,
 ): AsyncGenerator<Buffer> {
   const { host, port } = parseHostPort(addr);
   const what = `read chunk ${chunkId} from ${addr}`;
@@ -135,7 +169,8 @@ export async function* readChunkFrom(
     host,
     port,
     method: 'GET',
-    path: `/chunks/${chunkId}?offset=${offset}&length=${length}`,
+    // With the version: a replica at any other version refuses (GFS §4.5: stale replicas are never served).
+    path: `/chunks/${chunkId}?offset=${offset}&length=${length}${version !== undefined ? `&version=${version}` : ''}`,
     agent,
     headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
     ...(signal ? { signal } : {}),

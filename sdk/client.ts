@@ -4,7 +4,7 @@
 // master commits the new extent list — so a failed or aborted write leaves the old content intact.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ChecksumMismatchError, GodfsError, InvalidArgumentError, TooLargeError, UnavailableError } from '../common/errors.js';
+import { GodfsError, InvalidArgumentError } from '../common/errors.js';
 import { normalizePath } from '../common/paths.js';
 import type { AllocateResponse__Output } from '../proto/generated/godfs/master/v1/AllocateResponse.js';
 import type { Inode__Output } from '../proto/generated/godfs/master/v1/Inode.js';
@@ -13,17 +13,21 @@ import type { LocateResponse__Output } from '../proto/generated/godfs/master/v1/
 import type { ListPartsResponse__Output } from '../proto/generated/godfs/master/v1/ListPartsResponse.js';
 import type { Upload__Output } from '../proto/generated/godfs/master/v1/Upload.js';
 import type { Part__Output } from '../proto/generated/godfs/master/v1/Part.js';
-import type { ClusterStatsResponse__Output } from '../proto/generated/godfs/master/v1/ClusterStatsResponse.js';
-import type { ListNodesResponse__Output } from '../proto/generated/godfs/master/v1/ListNodesResponse.js';
-import { ChunkUpload, readChunkFrom, type ChunkWriteResult } from './chunk-io.js';
+import { clusterStats, drainNode, listChunks, listNodes } from './admin.js';
+import type { ChunkWriteResult } from './chunk-io.js';
 import { MasterConnection } from './master-client.js';
+import { readExtent } from './read-path.js';
+import { DEFAULT_WRITE_ATTEMPTS, DEFAULT_WRITE_UNIT, streamChunks, SuspectNodes, type StreamedChunks, type StreamOptions, type WritePathDeps } from './write-path.js';
 import type { AccessKey__Output } from '../proto/generated/godfs/master/v1/AccessKey.js';
 import type {
   AccessKeyInfo,
   CreateAccessKeyOptions,
   ClientOptions,
+  ChunkList,
   ClusterStats,
   DirEntryInfo,
+  GodfsAdmin,
+  ListChunksOptions,
   FileInfo,
   Godfs,
   ListResult,
@@ -59,32 +63,33 @@ function xattrsToProto(x: Record<string, Buffer | string> | undefined): Record<s
   return out;
 }
 
-async function* iterate(source: WriteSource): AsyncGenerator<Uint8Array> {
-  if (typeof source === 'string') {
-    yield Buffer.from(source);
-  } else if (source instanceof Uint8Array) {
-    yield source;
-  } else {
-    for await (const c of source as AsyncIterable<Uint8Array | string>) yield typeof c === 'string' ? Buffer.from(c) : c;
-  }
-}
-
-interface StreamedChunks {
-  extents: ChunkWriteResult[];
-  size: number;
-  md5: string;
-}
-
-export class GodfsClient implements Godfs {
+export class GodfsClient implements Godfs, GodfsAdmin {
   #master: MasterConnection;
   #apiKey: string | undefined;
+  #writeDeps: WritePathDeps;
 
   constructor(opts: ClientOptions) {
     const addr = Array.isArray(opts.master) ? opts.master[0] : opts.master;
     if (!addr) throw new InvalidArgumentError('a master address is required');
     this.#apiKey = opts.apiKey;
     this.#master = new MasterConnection(addr, opts.apiKey, opts.timeoutMs, opts.retryForMs);
+    const unit = opts.writeUnitBytes ?? DEFAULT_WRITE_UNIT;
+    if (!Number.isSafeInteger(unit) || unit < 1) throw new InvalidArgumentError('writeUnitBytes must be a positive integer');
+    this.#writeDeps = {
+      allocate: (req) => this.#call<AllocateResponse__Output>('AllocateChunk', req),
+      abandon: async (writeId, ids) => void (await this.#call('AbandonChunks', { write_id: writeId, chunk_ids: ids })),
+      apiKey: opts.apiKey,
+      writeUnitBytes: unit,
+      maxAttempts: Math.max(1, opts.writeAttempts ?? DEFAULT_WRITE_ATTEMPTS),
+      dataTimeoutMs: opts.dataTimeoutMs ?? 30_000,
+      suspects: new SuspectNodes(),
+    };
   }
+
+  /** Tells the master a replica failed verification (or lost the chunk); best effort. */
+  #reportBad = (chunkId: number, nodeId: string, version: number, reason: string): void => {
+    this.#call('ReportBadReplica', { chunk_id: chunkId, node_id: nodeId, version, reason }).catch(() => undefined);
+  };
 
   #call<Res>(method: Parameters<MasterConnection['call']>[0], req: object): Promise<Res> {
     return this.#master.call<Res>(method, req);
@@ -176,6 +181,7 @@ export class GodfsClient implements Godfs {
     const length = loc.extents.reduce((s, e) => s + e.extent!.length, 0);
     const apiKey = this.#apiKey;
     const signal = opts.signal;
+    const report = this.#reportBad;
     async function* bytes(): AsyncGenerator<Buffer> {
       for (const le of loc.extents) {
         const e = le.extent!;
@@ -183,7 +189,7 @@ export class GodfsClient implements Godfs {
           for (let left = e.length; left > 0; left -= ZEROS.length) yield left >= ZEROS.length ? ZEROS : ZEROS.subarray(0, left);
           continue;
         }
-        yield* readExtent(le.replicas, e.chunk_id, e.chunk_offset, e.length, apiKey, signal);
+        yield* readExtent(le.replicas, e.chunk_id, e.version, e.chunk_offset, e.length, apiKey, signal, report);
       }
     }
     return { info, stream: Readable.from(bytes(), { objectMode: false, highWaterMark: 1 << 20 }), offset: start, length };
@@ -202,51 +208,17 @@ export class GodfsClient implements Godfs {
 
   // ---- writes --------------------------------------------------------------------------------
 
-  /** Streams a source into new chunks; returns what was written (nothing is committed here). */
-  async #streamChunks(source: WriteSource, o: { maxBytes?: number; replication?: number; signal?: AbortSignal; onProgress?: (n: number) => void }): Promise<StreamedChunks> {
-    const md5 = createHash('md5');
-    const done: Array<Promise<ChunkWriteResult>> = [];
-    let cur: ChunkUpload | undefined;
-    let curMax = 0;
-    let size = 0;
-    const open = async () => {
-      const a = await this.#call<AllocateResponse__Output>('AllocateChunk', { replication: o.replication ?? 0 });
-      curMax = a.max_chunk_size;
-      return new ChunkUpload({ chunkId: a.chunk_id, version: a.version, replicas: a.replicas }, this.#apiKey);
-    };
-    const all: ChunkUpload[] = [];
+  /** Streams a source into new chunks (write-path.ts); nothing is committed here. */
+  #streamChunks(source: WriteSource, o: StreamOptions): Promise<StreamedChunks> {
+    return streamChunks(this.#writeDeps, source, o);
+  }
+
+  /** Commits streamed chunks; if the commit fails, the master forgets them at once. */
+  async #commit<T>(w: StreamedChunks, commit: () => Promise<T>): Promise<T> {
     try {
-      for await (let buf of iterate(source)) {
-        if (o.signal?.aborted) throw o.signal.reason ?? new GodfsError('unavailable', 'write aborted');
-        if (o.maxBytes !== undefined && size + buf.length > o.maxBytes) throw new TooLargeError(`the body is larger than ${o.maxBytes} bytes`);
-        md5.update(buf);
-        size += buf.length;
-        while (buf.length) {
-          if (!cur) all.push((cur = await open()));
-          const room = curMax - cur.written;
-          const piece = buf.length <= room ? buf : buf.subarray(0, room);
-          await cur.write(piece);
-          buf = buf.subarray(piece.length);
-          if (cur.written === curMax) {
-            const finished = cur.finish();
-            finished.catch(() => undefined);
-            done.push(finished);
-            cur = undefined;
-            // Keep at most two chunks awaiting their fsyncs: bounded memory, overlapped latency.
-            if (done.length >= 2) await done[done.length - 2];
-          }
-        }
-        o.onProgress?.(size);
-      }
-      if (cur) {
-        const finished = cur.finish();
-        finished.catch(() => undefined);
-        done.push(finished);
-      }
-      const extents = await Promise.all(done);
-      return { extents, size, md5: md5.digest('hex') };
+      return await commit();
     } catch (err) {
-      for (const u of all) u.abort();
+      await this.#call('AbandonChunks', { write_id: w.writeId, chunk_ids: w.chunkIds }).catch(() => undefined);
       throw err;
     }
   }
@@ -261,11 +233,14 @@ export class GodfsClient implements Godfs {
     // Fail before streaming when the target can never accept the write.
     await this.#precheckWrite(p, opts);
     const w = await this.#streamChunks(source, opts);
-    const ino = await this.#call<Inode__Output>('CommitWrite', {
-      path: p, mode: 'REPLACE', offset: 0, extents: this.#extentsOut(w.extents), length: w.size, etag: w.md5, create: true,
-      exclusive: !!opts.exclusive, if_match: opts.ifMatch ?? '', xattrs: xattrsToProto(opts.xattrs), set_xattrs: opts.xattrs !== undefined,
-      mode_bits: opts.mode ?? 0, parents: !!opts.parents,
-    });
+    // Acknowledged only now: every replica of every chunk has fsynced, and the master commits.
+    const ino = await this.#commit(w, () =>
+      this.#call<Inode__Output>('CommitWrite', {
+        path: p, mode: 'REPLACE', offset: 0, extents: this.#extentsOut(w.extents), length: w.size, etag: w.md5, create: true,
+        exclusive: !!opts.exclusive, if_match: opts.ifMatch ?? '', xattrs: xattrsToProto(opts.xattrs), set_xattrs: opts.xattrs !== undefined,
+        mode_bits: opts.mode ?? 0, parents: !!opts.parents,
+      }),
+    );
     return toInfo(p, ino);
   }
 
@@ -290,10 +265,12 @@ export class GodfsClient implements Godfs {
     const p = normalizePath(path);
     if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError('offset must be a non-negative integer');
     const w = await this.#streamChunks(source, opts);
-    const ino = await this.#call<Inode__Output>('CommitWrite', {
-      path: p, mode: 'WRITE_AT', offset, extents: this.#extentsOut(w.extents), length: w.size, etag: '', create: true,
-      exclusive: false, if_match: '', xattrs: {}, set_xattrs: false, mode_bits: 0, parents: false,
-    });
+    const ino = await this.#commit(w, () =>
+      this.#call<Inode__Output>('CommitWrite', {
+        path: p, mode: 'WRITE_AT', offset, extents: this.#extentsOut(w.extents), length: w.size, etag: '', create: true,
+        exclusive: false, if_match: '', xattrs: {}, set_xattrs: false, mode_bits: 0, parents: false,
+      }),
+    );
     return toInfo(p, ino);
   }
 
@@ -309,7 +286,9 @@ export class GodfsClient implements Godfs {
     // Fail fast on an unknown upload before moving any bytes.
     await this.#call('ListParts', { upload_id: uploadId });
     const w = await this.#streamChunks(source, opts);
-    const part = await this.#call<Part__Output>('PutPart', { upload_id: uploadId, part_number: partNumber, extents: this.#extentsOut(w.extents), size: w.size, etag: w.md5 });
+    const part = await this.#commit(w, () =>
+      this.#call<Part__Output>('PutPart', { upload_id: uploadId, part_number: partNumber, extents: this.#extentsOut(w.extents), size: w.size, etag: w.md5 }),
+    );
     return { partNumber: part.part_number, size: part.size, etag: part.etag, modifiedMs: part.modified_ms };
   }
 
@@ -365,20 +344,22 @@ export class GodfsClient implements Godfs {
 
   // ---- cluster -------------------------------------------------------------------------------
 
-  async clusterStats(): Promise<ClusterStats> {
-    const s = await this.#call<ClusterStatsResponse__Output>('ClusterStats', {});
-    return {
-      clusterId: s.cluster_id, capacity: s.capacity, free: s.free, used: s.used, nodesAlive: s.nodes_alive, nodesTotal: s.nodes_total,
-      inodes: s.inodes, chunks: s.chunks, defaultReplication: s.default_replication, maxChunkSize: s.max_chunk_size,
-    };
+  clusterStats(): Promise<ClusterStats> {
+    return clusterStats((m, r) => this.#call(m, r));
   }
 
-  async listNodes(): Promise<NodeStatus[]> {
-    const r = await this.#call<ListNodesResponse__Output>('ListNodes', {});
-    return r.nodes.map((n) => ({
-      id: n.id, addr: n.addr, controlAddr: n.control_addr, capacity: n.capacity, free: n.free, used: n.used,
-      chunkCount: n.chunk_count, lastHeartbeatMs: n.last_heartbeat_ms, alive: n.alive, zone: n.zone,
-    }));
+  listNodes(): Promise<NodeStatus[]> {
+    return listNodes((m, r) => this.#call(m, r));
+  }
+
+  /** Marks a chunkserver draining (no new chunks; its replicas are re-created elsewhere), or undoes it. */
+  drainNode(nodeId: string, opts: { cancel?: boolean } = {}): Promise<NodeStatus> {
+    return drainNode((m, r) => this.#call(m, r), nodeId, opts);
+  }
+
+  /** Chunks with their replicas and states: all, under-replicated ones, a node's, or a file's. */
+  listChunks(opts: ListChunksOptions = {}): Promise<ChunkList> {
+    return listChunks((m, r) => this.#call(m, r), opts);
   }
 
   close(): void {
@@ -392,34 +373,4 @@ function keyInfo(k: AccessKey__Output): AccessKeyInfo {
 
 function uploadInfo(u: Upload__Output): UploadInfo {
   return { uploadId: u.upload_id, path: u.path, createdMs: u.created_ms, xattrs: { ...u.xattrs } };
-}
-
-/** Reads one extent, moving to the next replica (from where the last one stopped) on any failure. */
-async function* readExtent(
-  replicas: Array<{ id: string; addr: string }>,
-  chunkId: number,
-  chunkOffset: number,
-  length: number,
-  apiKey: string | undefined,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<Buffer> {
-  if (replicas.length === 0) throw new UnavailableError(`no live replica of chunk ${chunkId}`);
-  let done = 0;
-  let checksumFailures = 0;
-  let lastErr: unknown;
-  for (const r of replicas) {
-    try {
-      for await (const c of readChunkFrom(r.addr, chunkId, chunkOffset + done, length - done, apiKey, signal)) {
-        done += c.length;
-        yield c;
-      }
-      return;
-    } catch (err) {
-      lastErr = err;
-      if (err instanceof GodfsError && err.code === 'checksum_mismatch') checksumFailures++;
-      if (signal?.aborted) throw err;
-    }
-  }
-  if (checksumFailures === replicas.length) throw new ChecksumMismatchError(`chunk ${chunkId} failed checksum verification on every replica`);
-  throw lastErr instanceof GodfsError ? lastErr : new UnavailableError(`chunk ${chunkId}: ${(lastErr as Error)?.message}`);
 }

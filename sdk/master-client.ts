@@ -8,7 +8,11 @@ import { masterProto, type MasterClient } from '../proto/load.js';
 type Method = keyof MasterClient & string;
 
 /** Methods that change nothing: safe to retry whatever happened to the first attempt. */
-const READS = new Set(['ListAccessKeys', 'Stat', 'Lstat', 'List', 'Locate', 'ListParts', 'ListUploads', 'ListNodes', 'ClusterStats', 'Heartbeat', 'Register']);
+const READS = new Set([
+  'ListAccessKeys', 'Stat', 'Lstat', 'List', 'Locate', 'ListParts', 'ListUploads', 'ListNodes', 'ClusterStats', 'Heartbeat', 'Register',
+  // Idempotent: repeating them changes nothing more.
+  'ListChunks', 'ReportBadReplica', 'AbandonChunks', 'DrainNode',
+]);
 
 export class MasterConnection {
   #client: MasterClient;

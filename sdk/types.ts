@@ -113,6 +113,12 @@ export interface NodeStatus {
   lastHeartbeatMs: number;
   alive: boolean;
   zone: string;
+  /** Being drained: gets no new chunks; its replicas are re-created elsewhere. */
+  draining?: boolean;
+  /** Chunks the master counts on this node (0 once a drain is complete). */
+  neededChunks?: number;
+  /** Free space below one chunk: gets no new chunks. */
+  full?: boolean;
 }
 
 export interface ClusterStats {
@@ -126,6 +132,61 @@ export interface ClusterStats {
   chunks: number;
   defaultReplication: number;
   maxChunkSize: number;
+  /** Chunks with fewer usable replicas (live, not draining, not corrupt) than their goal. */
+  underReplicated?: number;
+  /** Chunks with no usable replica left to copy from. */
+  unrepairable?: number;
+  /** Replicas reported at a version other than the committed one (being deleted). */
+  staleReplicas?: number;
+  /** Replicas reported corrupt and not yet replaced. */
+  badReplicas?: number;
+  /** Under-replicated chunks waiting for a copy slot. */
+  repairQueue?: number;
+  /** Replicas re-created since the master started. */
+  repairsDone?: number;
+  nodesDraining?: number;
+}
+
+export interface ReplicaStatus {
+  nodeId: string;
+  addr: string;
+  state: 'live' | 'dead' | 'draining' | 'bad';
+}
+
+export interface ChunkStatus {
+  chunkId: number;
+  version: number;
+  size: number;
+  /** Replication goal (the factor the chunk was written with). */
+  goal: number;
+  /** Replicas that count towards the goal: live, not draining, not corrupt. */
+  usable: number;
+  /** A re-replication copy is in flight. */
+  repairing: boolean;
+  replicas: ReplicaStatus[];
+}
+
+export interface ChunkList {
+  chunks: ChunkStatus[];
+  /** Pass as `afterChunkId` for the next page; null when complete. */
+  nextAfterChunkId: number | null;
+}
+
+export interface ListChunksOptions {
+  /** Only chunks below their goal. */
+  underReplicated?: boolean;
+  /** Only chunks with a replica on this node. */
+  nodeId?: string;
+  /** Only chunks of this file. */
+  path?: string;
+  limit?: number;
+  afterChunkId?: number;
+}
+
+/** Cluster administration (GodfsClient implements it; test doubles need not). */
+export interface GodfsAdmin {
+  drainNode(nodeId: string, opts?: { cancel?: boolean }): Promise<NodeStatus>;
+  listChunks(opts?: ListChunksOptions): Promise<ChunkList>;
 }
 
 export interface ClientOptions {
@@ -137,6 +198,16 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** How long to keep retrying a master or chunkserver that is unreachable (ms). Default 15 s. */
   retryForMs?: number;
+  /**
+   * Writes cut chunks at min(the master's chunk size, this) and keep each chunk's bytes in memory until
+   * all its replicas have fsynced, to retry it elsewhere if a replica fails. At most two chunks per
+   * write are held at once. Default 16 MiB.
+   */
+  writeUnitBytes?: number;
+  /** Attempts per chunk, each on a fresh replica set without the nodes that failed. Default 4. */
+  writeAttempts?: number;
+  /** A chunk transfer with no progress for this long fails and is retried elsewhere (ms). Default 30 s. */
+  dataTimeoutMs?: number;
 }
 
 /** What the sdk client offers; the gateway, CLI and FUSE mount program against this. */

@@ -13,8 +13,9 @@
 // (IEEE, zlib.crc32 from node:zlib; HDFS uses CRC32C — same strength for detecting media errors).
 // The footer carries its own CRC so a corrupt footer is told apart from corrupt data at load time.
 import { crc32 } from 'node:zlib';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GodfsError } from '../../common/errors.js';
+import { ChecksumMismatchError, GodfsError } from '../../common/errors.js';
 
 export const BLOCK_SIZE = 64 * 1024;
 export const DEFAULT_MAX_CHUNK_SIZE = 64 * 2 ** 20;
@@ -126,5 +127,26 @@ export class BlockChecksummer {
     this.#crc = 0;
     this.#fill = 0;
     return this.crcs;
+  }
+}
+
+/** Reads exactly `length` bytes at `position`; a short file means lost data (checksum_mismatch). */
+export async function readAt(fh: FileHandle, length: number, position: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) throw new ChecksumMismatchError(`chunk file is shorter than its footer says (${position + got} bytes)`);
+    got += bytesRead;
+  }
+  return buf;
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }

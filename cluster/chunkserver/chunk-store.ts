@@ -9,15 +9,16 @@ import { crc32 } from 'node:zlib';
 import { ChecksumMismatchError, GodfsError, InvalidRangeError, NotFoundError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/log.js';
 import {
-  BLOCK_SIZE, DEFAULT_MAX_CHUNK_SIZE, TRAILER_SIZE, chunkPath, decodeTrailer, fileSizeFor, footerIsIntact,
-  isValidChunkId, isValidVersion, shardOf, type ChunkInfo,
+  BLOCK_SIZE, DEFAULT_MAX_CHUNK_SIZE, TRAILER_SIZE, chunkPath, decodeTrailer, fileSizeFor, footerIsIntact, fsyncDir,
+  isValidChunkId, isValidVersion, readAt, shardOf, type ChunkInfo,
 } from './chunk-format.js';
 import { ChunkWriter, diskError, type WriterHost } from './chunk-writer.js';
-
 export { BLOCK_SIZE, DEFAULT_MAX_CHUNK_SIZE, ChunkWriter, type ChunkInfo };
 
 /** Blocks read (and verified) per disk read: 1 MiB. */
 const READ_BATCH_BLOCKS = 16;
+/** After a write ran out of space, the node reports itself full for this long (or until a delete). */
+const FULL_LATCH_MS = 30_000;
 
 export interface ChunkStoreOptions {
   /** Largest chunk accepted, bytes (default 64 MiB). */
@@ -25,6 +26,8 @@ export interface ChunkStoreOptions {
   /** Optional quota: free = min(disk free, quota − used). */
   capacityBytes?: number;
   logger?: Logger;
+  /** Called once per replica found corrupt (a read or the scrubber failed its checksums). */
+  onCorrupt?: (id: number, version: number) => void;
 }
 
 export interface SpaceInfo {
@@ -38,7 +41,7 @@ export interface SpaceInfo {
 export interface WriterOptions {
   /** Declared size (Content-Length): checked against the maximum and the free space up front. */
   expectedSize?: number;
-  /** Allow replacing a replica with a lower version (re-replication over a stale copy). */
+  /** Allow replacing a replica with a lower version (a newer lease's write, or re-replication over a stale copy). */
   replace?: boolean;
 }
 
@@ -60,7 +63,13 @@ export class ChunkStore {
   #tmpDir: string;
   #log: Logger;
   #index = new Map<number, Entry>();
-  #writing = new Set<number>();
+  #writing = new Map<number, ChunkWriter>();
+  /** Highest version seen per chunk (stored or attempted): a PUT below it is a stale lease (GFS §4.5). */
+  #known = new Map<number, number>();
+  /** Replicas that failed verification → their version (0 = unreadable footer, already removed). */
+  #corrupt = new Map<number, number>();
+  #fullUntil = 0;
+  #onCorrupt: ((id: number, version: number) => void) | undefined;
   #writers = new Set<ChunkWriter>();
   #shards = new Set<string>();
   #used = 0;
@@ -75,6 +84,7 @@ export class ChunkStore {
     this.#chunksDir = join(dataDir, 'chunks');
     this.#tmpDir = join(dataDir, 'tmp');
     this.#log = opts.logger ?? silentLogger;
+    this.#onCorrupt = opts.onCorrupt;
     this.#host = this.#makeHost();
   }
 
@@ -124,6 +134,8 @@ export class ChunkStore {
       // the replica is useless, and the master re-replicates what this node stops reporting.
       this.#log.error({ path, chunk: id }, 'chunk footer is corrupt; deleting the replica');
       await unlink(path).catch(() => undefined);
+      // Reported to the master (version 0: unknown), which re-replicates it from a good copy.
+      this.#corrupt.set(id, 0);
       return;
     }
     this.#index.set(id, entry);
@@ -133,11 +145,9 @@ export class ChunkStore {
   get isOpen(): boolean {
     return this.#open;
   }
-
   get chunkCount(): number {
     return this.#index.size;
   }
-
   get usedBytes(): number {
     return this.#used;
   }
@@ -151,6 +161,14 @@ export class ChunkStore {
     return e && { id, version: e.version, size: e.size };
   }
 
+  /** Replicas found corrupt and not yet deleted (reported to the master in every heartbeat). */
+  corruptList(): ChunkInfo[] {
+    return [...this.#corrupt].map(([id, version]) => ({ id, version, size: this.#index.get(id)?.size ?? 0 }));
+  }
+
+  isCorrupt(id: number): boolean {
+    return this.#corrupt.has(id);
+  }
   /** Every complete chunk, for the master's chunk reports. */
   list(): ChunkInfo[] {
     return [...this.#index].map(([id, e]) => ({ id, version: e.version, size: e.size }));
@@ -160,36 +178,55 @@ export class ChunkStore {
     const s = await statfs(this.dataDir);
     const diskFree = s.bavail * s.bsize;
     const used = this.#used;
-    if (this.capacityBytes === undefined) return { capacity: s.blocks * s.bsize, free: diskFree, used };
-    return { capacity: this.capacityBytes, free: Math.max(0, Math.min(diskFree, this.capacityBytes - used - this.#reserved)), used };
+    // A write that just ran out of room: report full (free 0) so the master places nothing here.
+    const full = Date.now() < this.#fullUntil;
+    if (this.capacityBytes === undefined) return { capacity: s.blocks * s.bsize, free: full ? 0 : diskFree, used };
+    return { capacity: this.capacityBytes, free: full ? 0 : Math.max(0, Math.min(diskFree, this.capacityBytes - used - this.#reserved)), used };
   }
+
+  /** Marks the store full for a while: called when a write failed with no_space. */
+  noteFull = (): void => void (this.#fullUntil = Date.now() + FULL_LATCH_MS);
 
   /**
    * Starts writing chunk `id` at `version`. Fails with already_exists when a complete replica exists
-   * (unless `replace` and it is older), conflict while another write of the same id is in flight,
-   * too_large / no_space when the declared size cannot fit.
+   * (unless `replace` and it is older), conflict while another write of the same id and version (or a
+   * newer one) is in flight or when a newer version was seen (a stale lease, GFS §4.5), too_large /
+   * no_space when the declared size cannot fit. A write of an older version still in flight is
+   * superseded: the newer lease aborts it.
    */
   async createWriter(id: number, version: number, opts: WriterOptions = {}): Promise<ChunkWriter> {
     if (!this.#open) throw new GodfsError('unavailable', 'chunk store is closed');
     if (!isValidChunkId(id)) throw new GodfsError('invalid_argument', `invalid chunk id ${id}`);
     if (!isValidVersion(version)) throw new GodfsError('invalid_argument', `invalid chunk version ${version}`);
+    const older = this.#writing.get(id);
+    if (older && older.version < version) {
+      // Not yet publishing: abort it. Publishing: let it finish, then replace it.
+      if (older.state === 'open') await older.abort();
+      await older.ended;
+    }
     if (this.#writing.has(id)) throw new GodfsError('conflict', `chunk ${id} is already being written`);
     const prev = this.#index.get(id);
     if (prev && (!opts.replace || prev.version >= version)) throw new GodfsError('already_exists', `chunk ${id} already exists at version ${prev.version}`);
+    const known = this.#known.get(id) ?? 0;
+    if (known > version) throw new GodfsError('conflict', `chunk ${id}: version ${version} is stale, version ${known} was seen`);
     const expected = opts.expectedSize;
     if (expected !== undefined && expected > this.maxChunkSize) {
       throw new GodfsError('too_large', `chunk of ${expected} bytes exceeds the maximum chunk size of ${this.maxChunkSize} bytes`);
     }
-    this.#writing.add(id);
+    this.#known.set(id, version);
+    this.#writing.set(id, undefined as unknown as ChunkWriter); // claimed while the temp file opens
     try {
       if (expected !== undefined && (await this.space()).free < fileSizeFor(expected)) throw new GodfsError('no_space', `no room for ${expected} more bytes`);
       const tmpPath = join(this.#tmpDir, `${id}.${randomBytes(6).toString('hex')}`);
       const w = new ChunkWriter(this.#host, id, version, await open(tmpPath, 'wx'), tmpPath);
+      this.#writing.set(id, w);
       this.#writers.add(w);
       return w;
     } catch (err) {
       this.#writing.delete(id);
-      throw diskError(err, `create chunk ${id}`);
+      const e = diskError(err, `create chunk ${id}`);
+      if (e.code === 'no_space') this.noteFull();
+      throw e;
     }
   }
 
@@ -199,9 +236,8 @@ export class ChunkStore {
     try {
       for await (const buf of source) await w.write(buf);
       return await w.finish();
-    } catch (err) {
-      await w.abort();
-      throw err;
+    } finally {
+      await w.abort(); // a no-op once committed
     }
   }
 
@@ -210,6 +246,7 @@ export class ChunkStore {
       maxChunkSize: this.maxChunkSize,
       reserve: (n) => {
         if (this.capacityBytes !== undefined && this.#used + this.#reserved + n > this.capacityBytes) {
+          this.noteFull();
           throw new GodfsError('no_space', `capacity quota of ${this.capacityBytes} bytes reached`);
         }
         this.#reserved += n;
@@ -243,7 +280,7 @@ export class ChunkStore {
       },
       done: (w) => {
         this.#writers.delete(w);
-        this.#writing.delete(w.id);
+        if (this.#writing.get(w.id) === w) this.#writing.delete(w.id);
       },
     };
   }
@@ -261,17 +298,17 @@ export class ChunkStore {
    * throws checksum_mismatch at the first block that fails — after yielding the verified bytes
    * before it.
    */
-  read(id: number, offset = 0, length?: number): AsyncGenerator<Buffer, void, undefined> {
+  read(id: number, offset = 0, length?: number, opts: { scrub?: boolean } = {}): AsyncGenerator<Buffer, void, undefined> {
     const e = this.#index.get(id);
     if (!e) throw new NotFoundError(`chunk ${id} not found`);
     const len = length ?? Math.max(0, e.size - offset);
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(len) || offset < 0 || len < 0 || offset + len > e.size) {
       throw new InvalidRangeError(`range ${offset}+${len} is outside chunk ${id} of ${e.size} bytes`);
     }
-    return this.#readBlocks(id, { ...e }, offset, len);
+    return this.#readBlocks(id, { ...e }, offset, len, opts.scrub === true);
   }
 
-  async *#readBlocks(id: number, e: Entry, offset: number, length: number): AsyncGenerator<Buffer, void, undefined> {
+  async *#readBlocks(id: number, e: Entry, offset: number, length: number, scrub: boolean): AsyncGenerator<Buffer, void, undefined> {
     let fh: FileHandle;
     try {
       fh = await open(chunkPath(this.#chunksDir, id), 'r');
@@ -280,11 +317,11 @@ export class ChunkStore {
       throw diskError(err, `read chunk ${id}`);
     }
     const at = (len: number, pos: number) =>
-      readAt(fh, len, pos).catch((err: unknown) => (err instanceof ChecksumMismatchError ? this.#mismatch(id, -1, 'the file is truncated') : Promise.reject(err)));
+      readAt(fh, len, pos).catch((err: unknown) => (err instanceof ChecksumMismatchError ? this.#mismatch(id, -1, 'the file is truncated', e.version) : Promise.reject(err)));
     try {
       // The file we opened may have been replaced since the index lookup: trust its own trailer.
       const t = decodeTrailer(await at(TRAILER_SIZE, e.fileBytes - TRAILER_SIZE));
-      if (!t || t.size !== e.size) this.#mismatch(id, -1, 'the footer is unreadable');
+      if (!t || t.size !== e.size) this.#mismatch(id, -1, 'the footer is unreadable', e.version);
       if (t!.version !== e.version) throw new GodfsError('unavailable', `chunk ${id} changed while being opened`);
       if (length === 0) return;
       const end = offset + length;
@@ -310,25 +347,40 @@ export class ChunkStore {
         const from = Math.max(offset, start) - start;
         const to = Math.min(end, start + verified) - start;
         if (to > from) {
-          this.bytesRead += to - from;
+          if (!scrub) this.bytesRead += to - from;
           yield data.subarray(from, to);
         }
-        if (bad >= 0) this.#mismatch(id, bad, 'stored CRC does not match the data');
+        if (bad >= 0) this.#mismatch(id, bad, 'stored CRC does not match the data', e.version);
       }
     } finally {
       await fh.close();
     }
   }
 
-  #mismatch(id: number, block: number, why: string): never {
+  /**
+   * A replica failed verification: it is marked corrupt and reported to the master, which copies a
+   * good replica elsewhere and then has this one deleted (GFS §5.2). Until then its verified blocks
+   * may still be read — it may be the last copy of the others — but it is never a repair source.
+   */
+  #mismatch(id: number, block: number, why: string, version: number): never {
     this.checksumFailures++;
     this.#log.error({ chunk: id, block }, `checksum mismatch: ${why}`);
+    if (this.#index.get(id)?.version === version && !this.#corrupt.has(id)) {
+      this.#corrupt.set(id, version);
+      this.#onCorrupt?.(id, version);
+    }
     throw new ChecksumMismatchError(`chunk ${id}${block >= 0 ? ` block ${block}` : ''}: ${why}`);
   }
 
+  /** Deletes a replica only if it is at `maxVersion` or older (a stale one); false otherwise. */
+  deleteStale = (id: number, maxVersion: number): Promise<boolean> => ((this.#index.get(id)?.version ?? Infinity) <= maxVersion ? this.delete(id) : Promise.resolve(false));
+
   /** Deletes a replica; false when it was not there. Readers holding it open finish undisturbed. */
   async delete(id: number): Promise<boolean> {
-    if (!this.#index.has(id)) return false;
+    const wasCorrupt = this.#corrupt.delete(id);
+    this.#known.delete(id);
+    if (!this.#index.has(id)) return wasCorrupt;
+    this.#fullUntil = 0;
     this.#forget(id);
     try {
       await unlink(chunkPath(this.#chunksDir, id));
@@ -342,26 +394,5 @@ export class ChunkStore {
   async close(): Promise<void> {
     this.#open = false;
     await Promise.all([...this.#writers].map((w) => w.abort()));
-  }
-}
-
-/** Reads exactly `length` bytes at `position`; a short file means lost data (checksum_mismatch). */
-async function readAt(fh: FileHandle, length: number, position: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
-    if (bytesRead === 0) throw new ChecksumMismatchError(`chunk file is shorter than its footer says (${position + got} bytes)`);
-    got += bytesRead;
-  }
-  return buf;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }

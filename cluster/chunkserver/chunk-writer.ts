@@ -53,6 +53,9 @@ export class ChunkWriter {
   #error: GodfsError | undefined;
   #waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   #fileBytes = 0;
+  #ended!: () => void;
+  /** Resolves once the write is over (committed or aborted) and forgotten by the store. */
+  readonly ended = new Promise<void>((resolve) => (this.#ended = resolve));
 
   constructor(host: WriterHost, id: number, version: number, fh: FileHandle, tmpPath: string) {
     this.#host = host;
@@ -211,6 +214,7 @@ export class ChunkWriter {
     this.#host.release(this.#reserved);
     this.#reserved = 0;
     this.#host.done(this);
+    this.#ended();
   }
 
   info(): ChunkInfo {

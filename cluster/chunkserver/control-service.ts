@@ -9,6 +9,7 @@ import type { ChunkStat } from '../../proto/generated/godfs/chunkserver/v1/Chunk
 import { isValidChunkId, isValidVersion } from './chunk-format.js';
 import type { ChunkStore } from './chunk-store.js';
 import { fetchChunk } from './peer-client.js';
+import type { ScrubStats } from './scrubber.js';
 
 export interface ControlServiceOptions {
   store: ChunkStore;
@@ -17,6 +18,8 @@ export interface ControlServiceOptions {
   logger: Logger;
   /** Keep-alive agent for fetching from other chunkservers. */
   peerAgent: Agent;
+  /** Scrubber progress, reported by Stats. */
+  scrub?: ScrubStats;
 }
 
 export function createControlHandlers(o: ControlServiceOptions): ChunkserverHandlers {
@@ -30,6 +33,8 @@ export function createControlHandlers(o: ControlServiceOptions): ChunkserverHand
   const copying = new Map<number, Promise<ChunkStat>>();
 
   async function replicate(id: number, version: number, source: string): Promise<ChunkStat> {
+    // A corrupt local copy is replaced, never reported as present.
+    if (store.isCorrupt(id)) await store.delete(id);
     const have = store.stat(id);
     if (have && have.version >= version) return statOf(id); // already here: Replicate is idempotent
     const remote = await fetchChunk(source, id, { agent: o.peerAgent, apiKey: o.apiKey });
@@ -82,6 +87,10 @@ export function createControlHandlers(o: ControlServiceOptions): ChunkserverHand
         chunk_count: store.chunkCount,
         bytes_written: store.bytesWritten,
         bytes_read: store.bytesRead,
+        scrub_bytes_per_sec: o.scrub?.bytesPerSec ?? 0,
+        scrubbed_bytes: o.scrub?.scrubbedBytes ?? 0,
+        corrupt_chunks: store.corruptList().length,
+        scrub_passes: o.scrub?.passes ?? 0,
       };
     }),
   };

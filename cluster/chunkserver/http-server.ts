@@ -21,7 +21,7 @@ import { isValidChunkId, parseUint } from './chunk-format.js';
 import type { ChunkStore } from './chunk-store.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { ChunkserverMetrics } from './metrics.js';
-import { ChainForward } from './peer-client.js';
+import { ChainForward, failedNodeOf, withFailedNode } from './peer-client.js';
 
 /** After an error answer to a PUT, how long the rest of its body may keep arriving before we hang up. */
 const DISCARD_BODY_MS = 10_000;
@@ -49,7 +49,8 @@ export function createDataServer(o: DataServerOptions): Server {
       res.destroy();
       return;
     }
-    const body = JSON.stringify({ code, message: err instanceof GodfsError ? err.message : errorTable.internal.message });
+    const node = failedNodeOf(err);
+    const body = JSON.stringify({ code, message: err instanceof GodfsError ? err.message : errorTable.internal.message, ...(node ? { node } : {}) });
     res.writeHead(errorTable[code].status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
@@ -72,7 +73,16 @@ export function createDataServer(o: DataServerOptions): Server {
     const cl = req.headers['content-length'];
     const contentLength = cl === undefined ? undefined : parseUint(cl, 'content-length');
     const chain = parseChain(req.headers['x-godfs-chain']);
-    const writer = await o.store.createWriter(id, version, contentLength === undefined ? {} : { expectedSize: contentLength });
+    // Failures of this replica name it by the address the writer used for it, so the writer can retry
+    // without it (a failure further down the chain names the replica that failed).
+    const self = req.headers.host;
+    let writer: ChunkWriter;
+    try {
+      // A newer version (a retried write's new lease) replaces an older replica; never the reverse.
+      writer = await o.store.createWriter(id, version, { replace: true, ...(contentLength === undefined ? {} : { expectedSize: contentLength }) });
+    } catch (err) {
+      throw withFailedNode(err, self);
+    }
     let down: ChainForward | undefined;
     try {
       down = chain.length > 0 ? new ChainForward(chain[0]!, chain.slice(1), id, version, contentLength, peer) : undefined;
@@ -80,7 +90,7 @@ export function createDataServer(o: DataServerOptions): Server {
       down?.end();
       // Our fsync and the rest of the chain's proceed in parallel; publish only when both succeeded.
       const [mine, theirs] = await Promise.allSettled([writer.prepare(), down ? down.result : Promise.resolve(undefined)]);
-      if (mine.status === 'rejected') throw mine.reason;
+      if (mine.status === 'rejected') throw withFailedNode(mine.reason, self);
       if (theirs.status === 'rejected') throw theirs.reason;
       if (theirs.value && theirs.value.size !== mine.value.size) {
         throw new GodfsError('unavailable', `replica ${down!.addr} stored ${theirs.value.size} bytes, ${mine.value.size} were sent`);
@@ -92,7 +102,8 @@ export function createDataServer(o: DataServerOptions): Server {
       down?.abort();
       await writer.abort();
       discardBody(req);
-      throw err;
+      // An error with no replica named came from this one (its disk, its writer).
+      throw failedNodeOf(err) || errorCodeOf(err) === 'unavailable' ? err : withFailedNode(err, self);
     }
   }
 

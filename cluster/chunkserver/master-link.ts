@@ -138,6 +138,8 @@ export class MasterLink {
       chunk_count: store.chunkCount,
       chunks: full ? this.#report() : [],
       full_report: full,
+      // GFS §5.2: corrupt replicas are reported until the master has them deleted.
+      bad_chunks: store.corruptList().map((c) => ({ chunk_id: c.id, version: c.version, size: c.size })),
     };
     const res = await call<HeartbeatResponse__Output>((cb) => (this.#inflight = this.#client.Heartbeat(req, authMetadata(this.#o.apiKey), this.#opts(), cb)));
     // GFS §4.4: the master names replicas it no longer knows; the chunkserver is free to delete them.
@@ -150,12 +152,25 @@ export class MasterLink {
         this.#log.error({ err, chunk: id }, 'cannot delete chunk named by the master');
       }
     }
-    if (doomed.length > 0) this.#log.info({ requested: doomed.length, deleted }, 'deleted chunks named in a heartbeat reply');
+    // GFS §4.5: stale replicas, deleted only if still at (or below) the version the master saw.
+    for (const { chunk_id: id, version } of res.delete_stale ?? []) {
+      try {
+        if (await store.deleteStale(id, version)) deleted++;
+      } catch (err) {
+        this.#log.error({ err, chunk: id }, 'cannot delete stale chunk named by the master');
+      }
+    }
+    if (doomed.length > 0 || res.delete_stale?.length) this.#log.info({ requested: doomed.length + (res.delete_stale?.length ?? 0), deleted }, 'deleted chunks named in a heartbeat reply');
     if (res.reregister) {
       this.#log.info({ master: this.#o.master }, 'master asked to register again');
       this.#registered = false;
       await this.#register();
     }
+  }
+
+  /** Sends a heartbeat now (a replica just turned out corrupt): the master hears of it at once. */
+  nudge(): void {
+    if (this.#registered) this.#wake?.();
   }
 
   #report() {

@@ -3,13 +3,14 @@
 // totals at scrape time, so the store itself stays free of metrics code.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ChunkStore } from './chunk-store.js';
+import type { ScrubStats } from './scrubber.js';
 
 export interface ChunkserverMetrics {
   registry: Registry;
   requestDuration: Histogram<'method' | 'route' | 'status'>;
 }
 
-export function createChunkserverMetrics(store: ChunkStore): ChunkserverMetrics {
+export function createChunkserverMetrics(store: ChunkStore, scrub?: ScrubStats): ChunkserverMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -29,6 +30,10 @@ export function createChunkserverMetrics(store: ChunkStore): ChunkserverMetrics 
   mirror('godfs_chunkserver_bytes_written_total', 'Chunk bytes durably stored (fsynced and published)', () => store.bytesWritten);
   mirror('godfs_chunkserver_bytes_read_total', 'Verified chunk bytes served to readers', () => store.bytesRead);
   mirror('godfs_chunkserver_checksum_failures_total', 'Blocks whose stored CRC did not match their data', () => store.checksumFailures);
+  mirror('godfs_chunkserver_scrubbed_bytes_total', 'Bytes re-verified by the background scrubber', () => scrub?.scrubbedBytes ?? 0);
+  mirror('godfs_chunkserver_scrub_passes_total', 'Complete scrubber passes over every replica', () => scrub?.passes ?? 0);
+  new Gauge({ name: 'godfs_chunkserver_corrupt_chunks', help: 'Replicas found corrupt, reported to the master, awaiting deletion', registers: [registry], collect() { this.set(store.corruptList().length); } });
+  new Gauge({ name: 'godfs_chunkserver_scrub_bytes_per_second', help: 'Configured scrub rate (0 = off)', registers: [registry], collect() { this.set(scrub?.bytesPerSec ?? 0); } });
 
   new Gauge({ name: 'godfs_chunkserver_chunks', help: 'Chunk replicas stored', registers: [registry], collect() { this.set(store.chunkCount); } });
   new Gauge({ name: 'godfs_chunkserver_used_bytes', help: 'Bytes of chunk files on disk', registers: [registry], collect() { this.set(store.usedBytes); } });

@@ -27,6 +27,19 @@ export interface ForwardResult {
   replicas: string[];
 }
 
+/**
+ * The data address of the replica whose failure an error reports, so the writer can retry on a
+ * replica set without it. Carried in error bodies as `node` and passed up the chain.
+ */
+export function failedNodeOf(err: unknown): string | undefined {
+  return (err as { failedNode?: string } | undefined)?.failedNode;
+}
+
+export function withFailedNode<E>(err: E, addr: string | undefined): E {
+  if (addr && err && typeof err === 'object' && failedNodeOf(err) === undefined) (err as { failedNode?: string }).failedNode = addr;
+  return err;
+}
+
 /** Turns a non-2xx data-plane response into the GodfsError it carries. */
 export async function errorFrom(res: IncomingMessage, what: string): Promise<GodfsError> {
   let body = '';
@@ -37,14 +50,16 @@ export async function errorFrom(res: IncomingMessage, what: string): Promise<God
   }
   let code: ErrorCode = res.statusCode === 404 ? 'not_found' : res.statusCode === 401 ? 'unauthenticated' : 'unavailable';
   let message = `${what}: HTTP ${res.statusCode}`;
+  let node: string | undefined;
   try {
-    const j = JSON.parse(body) as { code?: unknown; message?: unknown };
+    const j = JSON.parse(body) as { code?: unknown; message?: unknown; node?: unknown };
     if (isErrorCode(j.code)) code = j.code;
     if (typeof j.message === 'string') message = `${what}: ${j.message}`;
+    if (typeof j.node === 'string' && j.node) node = j.node;
   } catch {
     /* not JSON: keep the status-derived code */
   }
-  return new GodfsError(code, message);
+  return withFailedNode(new GodfsError(code, message), node);
 }
 
 function netError(err: unknown, what: string): GodfsError {
@@ -81,7 +96,9 @@ export class ChainForward {
       },
     });
     this.#req.setTimeout(PEER_IDLE_TIMEOUT_MS, () => this.#req.destroy(new Error('timed out')));
-    this.result = new Promise<ForwardResult>((resolve, reject) => {
+    this.result = new Promise<ForwardResult>((resolve, rejectRaw) => {
+      // Whatever goes wrong below names a replica: the one that said so, else this peer.
+      const reject = (err: unknown) => rejectRaw(withFailedNode(err, addr));
       this.#req.once('error', (err) => reject(netError(err, what)));
       this.#req.once('response', (res: IncomingMessage) => {
         if (res.statusCode !== 200) {

@@ -16,6 +16,7 @@ import { createControlHandlers } from './control-service.js';
 import { createDataServer } from './http-server.js';
 import { MasterLink } from './master-link.js';
 import { createChunkserverMetrics } from './metrics.js';
+import { Scrubber } from './scrubber.js';
 
 export interface ChunkserverOptions {
   dataDir: string;
@@ -35,8 +36,14 @@ export interface ChunkserverOptions {
   zone?: string;
   /** Data address announced to the master; default: the bound listen address (the host name when bound to a wildcard). */
   advertiseAddr?: string;
+  /** Background checksum verification rate, bytes/s (default 8 MiB/s; 0 = no scrubbing). */
+  scrubBytesPerSec?: number;
+  /** A scrub pass over every replica starts at most this often (ms; default 1 h). */
+  scrubPassIntervalMs?: number;
   logger?: Logger;
 }
+
+export const DEFAULT_SCRUB_BYTES_PER_SEC = 8 * 2 ** 20;
 
 export interface ChunkserverHandle {
   nodeId: string;
@@ -45,6 +52,7 @@ export interface ChunkserverHandle {
   /** gRPC control host:port actually bound. */
   controlAddress: string;
   store: ChunkStore;
+  scrubber: Scrubber;
   close(): Promise<void>;
 }
 
@@ -52,10 +60,21 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   await mkdir(opts.dataDir, { recursive: true });
   const nodeId = opts.nodeId ?? (await persistentNodeId(opts.dataDir));
   const log = (opts.logger ?? silentLogger).child({ component: 'chunkserver', node: nodeId });
-  const store = await ChunkStore.open(opts.dataDir, { maxChunkSize: opts.maxChunkSize, capacityBytes: opts.capacityBytes, logger: log });
-  const metrics = createChunkserverMetrics(store);
-  const peerAgent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
   let link: MasterLink | undefined;
+  const store = await ChunkStore.open(opts.dataDir, {
+    maxChunkSize: opts.maxChunkSize,
+    capacityBytes: opts.capacityBytes,
+    logger: log,
+    onCorrupt: () => link?.nudge(),
+  });
+  const scrubber = new Scrubber({
+    store,
+    bytesPerSec: opts.scrubBytesPerSec ?? DEFAULT_SCRUB_BYTES_PER_SEC,
+    passIntervalMs: opts.scrubPassIntervalMs ?? 3_600_000,
+    logger: log,
+  });
+  const metrics = createChunkserverMetrics(store, scrubber.stats);
+  const peerAgent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
   const http = createDataServer({
     store,
     nodeId,
@@ -68,7 +87,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const grpcServer = new grpc.Server();
   grpcServer.addService(
     chunkserverProto().godfs.chunkserver.v1.Chunkserver.service,
-    createControlHandlers({ store, nodeId, apiKey: opts.apiKey, logger: log, peerAgent }),
+    createControlHandlers({ store, nodeId, apiKey: opts.apiKey, logger: log, peerAgent, scrub: scrubber.stats }),
   );
 
   try {
@@ -99,6 +118,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
       });
       link.start();
     }
+    scrubber.start();
 
     let closing: Promise<void> | undefined;
     return {
@@ -106,18 +126,20 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
       address,
       controlAddress,
       store,
+      scrubber,
       close() {
-        closing ??= shutdown(link, http, grpcServer, peerAgent, store, log);
+        closing ??= shutdown(link, scrubber, http, grpcServer, peerAgent, store, log);
         return closing;
       },
     };
   } catch (err) {
-    await shutdown(link, http, grpcServer, peerAgent, store, log);
+    await shutdown(link, scrubber, http, grpcServer, peerAgent, store, log);
     throw err;
   }
 }
 
-async function shutdown(link: MasterLink | undefined, http: HttpServer, grpcServer: grpc.Server, peerAgent: Agent, store: ChunkStore, log: Logger): Promise<void> {
+async function shutdown(link: MasterLink | undefined, scrubber: Scrubber, http: HttpServer, grpcServer: grpc.Server, peerAgent: Agent, store: ChunkStore, log: Logger): Promise<void> {
+  await scrubber.stop();
   await link?.stop();
   await new Promise<void>((resolve) => {
     if (!http.listening) return resolve();

@@ -50,5 +50,9 @@ export type Command =
   | { op: 'upload_complete'; uploadId: string; partNumbers: number[]; etag: string; ifMatch: string; exclusive: boolean; now: number }
   | { op: 'upload_abort'; uploadId: string; now: number }
   | { op: 'gc_done'; chunkIds: number[] }
+  // Replica-set changes decided by the master's repair loop (GFS §4.3 re-replication) and drain.
+  | { op: 'replica_add'; chunkId: number; version: number; nodeId: string }
+  | { op: 'replica_remove'; chunkId: number; nodeIds: string[] }
+  | { op: 'node_drain'; nodeId: string; draining: boolean }
   | { op: 'key_create'; accessKeyId: string; secretKey: string; buckets: string[]; readOnly: boolean; description: string; now: number }
   | { op: 'key_revoke'; accessKeyId: string };

@@ -18,6 +18,7 @@ import { splitPath } from '../../common/paths.js';
 import { compareUtf8 } from '../../common/utf8.js';
 import { coalesce, HOLE, overlay, resize, totalLength, type Extent } from './extents.js';
 import type { Command, WrittenExtent } from './commands.js';
+import { applyReplicaCommand } from './replica-commands.js';
 
 export type InodeType = 'file' | 'dir' | 'symlink';
 
@@ -44,11 +45,16 @@ export interface Inode {
 }
 
 export interface ChunkRecord {
+  /** The committed version: replicas at any other version are stale (GFS §4.5). */
   version: number;
-  /** Node ids holding a complete, fsynced replica (as reported at commit). */
+  /** Node ids holding a complete, fsynced replica at `version` (from the commit, then replica_add/remove). */
   replicas: string[];
   /** Number of extents (in files and upload parts) that reference this chunk. */
   refs: number;
+  /** Replication goal: how many replicas the chunk was written with (older states: replicas.length). */
+  goal?: number;
+  /** Chunk size in bytes, as committed. */
+  size?: number;
 }
 
 export interface PartRecord {
@@ -87,6 +93,8 @@ export class Fsm {
   uploads = new Map<string, UploadRecord>();
   /** S3 access keys (the root key from configuration is not stored). */
   keys = new Map<string, AccessKeyRecord>();
+  /** Chunkservers being drained (`godfs admin drain`): no new chunks, replicas moved off. */
+  draining = new Set<string>();
   nextInodeId = ROOT_ID + 1;
   /** Chunk ids below this have been handed out (reserved in blocks through the log). */
   chunkIdLimit = 1;
@@ -223,6 +231,10 @@ export class Fsm {
       case 'gc_done':
         for (const id of cmd.chunkIds) this.garbage.delete(id);
         return undefined;
+      case 'replica_add':
+      case 'replica_remove':
+      case 'node_drain':
+        return applyReplicaCommand(this, cmd);
       default: {
         const never: never = cmd;
         throw new InvalidArgumentError(`unknown command ${JSON.stringify(never)}`);
@@ -508,8 +520,12 @@ export class Fsm {
       if (id >= this.chunkIdLimit) throw new InvalidArgumentError(`chunk ${id} was never allocated`);
       const rec = this.chunks.get(id);
       if (!rec) {
-        this.chunks.set(id, { version: w.extent.version, replicas: [...w.replicaIds], refs: 0 });
+        const replicas = [...new Set(w.replicaIds)];
+        const size = w.extent.chunkOffset + w.extent.length;
+        this.chunks.set(id, { version: w.extent.version, replicas, refs: 0, goal: Math.max(1, replicas.length), size });
         this.garbage.delete(id);
+      } else if (rec.version === w.extent.version && rec.size !== undefined) {
+        rec.size = Math.max(rec.size, w.extent.chunkOffset + w.extent.length);
       }
     }
   }

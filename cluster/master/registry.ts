@@ -22,14 +22,52 @@ export interface RegistryOptions {
   reserveBytes: number;
 }
 
+export interface PlaceOptions {
+  /** Never choose these nodes (they failed this chunk, already hold it, or are draining). */
+  exclude?: ReadonlySet<string>;
+  /** Choose these only when too few others have room (recently failed for this client). */
+  avoid?: ReadonlySet<string>;
+  /** Zones already holding a replica: spread away from them first. */
+  zonesTaken?: Iterable<string>;
+  random?: () => number;
+}
+
 export class Registry {
   readonly nodes = new Map<string, NodeState>();
   /** Chunk deletions waiting to ride on each node's next heartbeat reply. */
   readonly pendingDeletes = new Map<string, Set<number>>();
+  /** Deletions of stale replicas: chunk → the highest version to delete. */
+  readonly pendingStaleDeletes = new Map<string, Map<number, number>>();
+  /** When this master started: nodes get deadAfterMs to register before any is presumed lost. */
+  readonly startedMs: number;
   #opts: RegistryOptions;
 
-  constructor(opts: RegistryOptions) {
+  constructor(opts: RegistryOptions, now = Date.now()) {
     this.#opts = opts;
+    this.startedMs = now;
+  }
+
+  get deadAfterMs(): number {
+    return this.#opts.deadAfterMs;
+  }
+
+  get reserveBytes(): number {
+    return this.#opts.reserveBytes;
+  }
+
+  /** True once every chunkserver that is up has had time to register after a master (re)start. */
+  settled(now: number): boolean {
+    return now - this.startedMs > this.#opts.deadAfterMs;
+  }
+
+  isAliveId(id: string, now: number): boolean {
+    const n = this.nodes.get(id);
+    return n !== undefined && this.isAlive(n, now);
+  }
+
+  /** A node whose free space is below the reserve (one chunk) gets no new chunks. */
+  isFull(node: NodeState): boolean {
+    return node.free < this.#opts.reserveBytes;
   }
 
   upsert(n: Omit<NodeState, 'registeredMs' | 'lastHeartbeatMs'>, now: number): NodeState {
@@ -49,21 +87,26 @@ export class Registry {
 
   /**
    * Picks `count` distinct live nodes with room, spreading across zones first and preferring free
-   * space (weighted random, so equal nodes share the load).
+   * space (weighted random, so equal nodes share the load). Excluded nodes are never chosen; avoided
+   * ones only when the others cannot make up the count.
    */
-  place(count: number, now: number, random: () => number = Math.random): NodeState[] {
-    const candidates = this.alive(now).filter((n) => n.free >= this.#opts.reserveBytes);
+  place(count: number, now: number, opts: PlaceOptions = {}): NodeState[] {
+    const random = opts.random ?? Math.random;
+    const usable = this.alive(now).filter((n) => !opts.exclude?.has(n.id));
+    const candidates = usable.filter((n) => !this.isFull(n));
     if (candidates.length < count) {
-      const alive = this.alive(now).length;
-      if (alive >= count) throw new GodfsError('no_space', `need ${count} chunkservers with free space, ${candidates.length} of ${alive} live ones have room`);
-      throw new GodfsError('unavailable', `need ${count} live chunkservers for replication ${count}, ${alive} are live`);
+      if (usable.length >= count) throw new GodfsError('no_space', `need ${count} chunkservers with free space, ${candidates.length} of ${usable.length} usable live ones have room`);
+      throw new GodfsError('unavailable', `need ${count} live chunkservers for replication ${count}, ${usable.length} are live and usable`);
     }
     const chosen: NodeState[] = [];
-    const usedZones = new Set<string>();
-    let pool = [...candidates];
+    const usedZones = new Set<string>(opts.zonesTaken ?? []);
+    let pool = candidates;
     while (chosen.length < count) {
-      const fresh = pool.filter((n) => !usedZones.has(n.zone));
-      const from = fresh.length ? fresh : pool;
+      // Avoided nodes only once no other candidate is left.
+      const preferred = pool.filter((n) => !opts.avoid?.has(n.id));
+      const tier = preferred.length ? preferred : pool;
+      const fresh = tier.filter((n) => !usedZones.has(n.zone));
+      const from = fresh.length ? fresh : tier;
       const pick = weightedPick(from, random);
       chosen.push(pick);
       usedZones.add(pick.zone);
@@ -76,6 +119,24 @@ export class Registry {
     let set = this.pendingDeletes.get(nodeId);
     if (!set) this.pendingDeletes.set(nodeId, (set = new Set()));
     set.add(chunkId);
+  }
+
+  /** Deletes `chunkId` on `nodeId` only if its replica there is at `version` or older. */
+  queueStaleDelete(nodeId: string, chunkId: number, version: number): void {
+    let m = this.pendingStaleDeletes.get(nodeId);
+    if (!m) this.pendingStaleDeletes.set(nodeId, (m = new Map()));
+    m.set(chunkId, Math.max(version, m.get(chunkId) ?? 0));
+  }
+
+  takeStaleDeletes(nodeId: string): Array<{ chunk_id: number; version: number }> {
+    const m = this.pendingStaleDeletes.get(nodeId);
+    if (!m) return [];
+    this.pendingStaleDeletes.delete(nodeId);
+    return [...m].map(([chunk_id, version]) => ({ chunk_id, version }));
+  }
+
+  hasPendingDelete(nodeId: string, chunkId: number): boolean {
+    return (this.pendingDeletes.get(nodeId)?.has(chunkId) ?? false) || (this.pendingStaleDeletes.get(nodeId)?.has(chunkId) ?? false);
   }
 
   takeDeletes(nodeId: string): number[] {

@@ -7,10 +7,13 @@ import { bindServer } from '../../common/grpc.js';
 import { silentLogger, type Logger } from '../../common/log.js';
 import { addressOf, formatHostPort, parseHostPort } from '../../common/net.js';
 import { masterProto } from '../../proto/load.js';
+import { ChunkserverClients } from './chunkserver-clients.js';
 import { GarbageCollector } from './gc.js';
 import { MetaStore } from './meta-store.js';
 import { createMasterMetrics } from './metrics.js';
+import { Reconciler } from './reconcile.js';
 import { Registry } from './registry.js';
+import { RepairManager } from './repair.js';
 import { MasterService } from './service.js';
 
 export interface MasterOptions {
@@ -30,6 +33,12 @@ export interface MasterOptions {
   /** Unreferenced chunks are deleted this long after they became garbage (default 10 min). */
   gcGraceMs?: number;
   gcIntervalMs?: number;
+  /** How often the chunk map is scanned for chunks below their replication goal (default 1 s). */
+  repairIntervalMs?: number;
+  /** Re-replication copies in flight at once (default 4). */
+  repairConcurrency?: number;
+  /** Average re-replication rate across the cluster, bytes/s (default 64 MiB/s; 0 = unlimited). */
+  repairBytesPerSec?: number;
   snapshotEvery?: number;
   logger?: Logger;
 }
@@ -52,24 +61,57 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const store = await MetaStore.open(opts.dataDir, { logger: log, snapshotEvery: opts.snapshotEvery });
   if (!store.fsm.clusterId) await store.propose({ op: 'init', clusterId: randomUUID() });
   const registry = new Registry({ deadAfterMs: opts.nodeDeadAfterMs ?? 10_000, reserveBytes: maxChunkSize });
-  const metrics = createMasterMetrics(() => ({
-    inodes: store.fsm.inodes.size,
-    chunks: store.fsm.chunks.size,
-    garbage: store.fsm.garbage.size,
-    nodesAlive: registry.alive(Date.now()).length,
-    nodesTotal: registry.nodes.size,
-    uploads: store.fsm.uploads.size,
-    appliedIndex: store.fsm.appliedIndex,
-  }));
-  const service = new MasterService(
+  const gcGraceMs = opts.gcGraceMs ?? 10 * 60_000;
+  // Late-bound: the gauges read the service's parts, created just below.
+  // eslint-disable-next-line prefer-const -- assigned once, after the metrics that read it
+  let service!: MasterService;
+  const metrics = createMasterMetrics(() => {
+    const fsm = store.fsm;
+    const r = service.repair.stats;
+    return {
+      inodes: fsm.inodes.size,
+      chunks: fsm.chunks.size,
+      garbage: fsm.garbage.size,
+      nodesAlive: registry.alive(Date.now()).length,
+      nodesTotal: registry.nodes.size,
+      nodesDraining: fsm.draining.size,
+      uploads: fsm.uploads.size,
+      appliedIndex: fsm.appliedIndex,
+      underReplicated: r.underReplicated,
+      unrepairable: r.unrepairable,
+      staleReplicas: service.reconciler.stale.size,
+      badReplicas: service.repair.badCount(),
+      repairQueue: r.queue,
+      repairsInFlight: service.repair.inflight.size,
+      pendingAllocations: service.allocations.size,
+    };
+  });
+  service = new MasterService(
     store,
     registry,
     { apiKey: opts.apiKey, replication: opts.replication ?? 3, maxChunkSize, heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 1000, idBlock: 10_000 },
     log,
     metrics,
   );
-  const gc = new GarbageCollector(service, registry, { graceMs: opts.gcGraceMs ?? 10 * 60_000, intervalMs: opts.gcIntervalMs ?? 1000 }, log, metrics);
+  const clients = new ChunkserverClients(opts.apiKey);
+  const repair = new RepairManager(
+    service,
+    registry,
+    clients,
+    {
+      intervalMs: opts.repairIntervalMs ?? 1000,
+      concurrency: opts.repairConcurrency ?? 4,
+      bytesPerSec: opts.repairBytesPerSec ?? 64 * 2 ** 20,
+      maxChunkSize,
+    },
+    log,
+    metrics,
+  );
+  service.repair = repair;
+  service.reconciler = new Reconciler(service, service.allocations, registry, repair, gcGraceMs, log, metrics);
+  const gc = new GarbageCollector(service, service.allocations, registry, { graceMs: gcGraceMs, intervalMs: opts.gcIntervalMs ?? 1000 }, log, metrics);
   gc.start();
+  repair.start();
 
   const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 2 ** 20, 'grpc.max_send_message_length': 64 * 2 ** 20 });
   grpcServer.addService(masterProto().godfs.master.v1.Master.service, service.handlers());
@@ -109,7 +151,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     async close() {
       if (closed) return;
       closed = true;
-      gc.stop();
+      await gc.stop();
+      await repair.stop();
+      clients.close();
       await closeHttp(http);
       // Let in-flight calls finish, but never hang a shutdown on a stuck client.
       await new Promise<void>((resolve) => {

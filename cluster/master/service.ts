@@ -10,12 +10,16 @@ import type { MasterHandlers } from '../../proto/generated/godfs/master/v1/Maste
 import type { Inode as PInode } from '../../proto/generated/godfs/master/v1/Inode.js';
 import type { WrittenExtent__Output } from '../../proto/generated/godfs/master/v1/WrittenExtent.js';
 import type { NodeRef } from '../../proto/generated/godfs/master/v1/NodeRef.js';
+import { Allocations } from './allocations.js';
+import { clusterHandlers, type ClusterDeps } from './cluster-service.js';
 import type { Command, WrittenExtent } from './commands.js';
 import { slice } from './extents.js';
 import type { Inode } from './fsm.js';
 import type { MetaStore } from './meta-store.js';
 import type { MasterMetrics } from './metrics.js';
+import type { Reconciler } from './reconcile.js';
 import type { Registry } from './registry.js';
+import type { RepairManager } from './repair.js';
 
 export interface ServiceConfig {
   apiKey: string | undefined;
@@ -81,8 +85,11 @@ export class MasterService {
   #metrics: MasterMetrics;
   #nextChunkId: number;
   #reserving: Promise<void> | undefined;
-  /** Allocated, not yet committed chunks → allocation time (orphan GC leaves them alone). */
-  readonly pending = new Map<number, number>();
+  /** Allocated, not yet committed chunks (leases of writes in progress; orphan GC leaves them alone). */
+  readonly allocations = new Allocations();
+  /** Wired by server.ts: replica health (Locate ordering, admin views) and chunk-report handling. */
+  repair!: RepairManager;
+  reconciler!: Reconciler;
 
   constructor(store: MetaStore, registry: Registry, cfg: ServiceConfig, log: Logger, metrics: MasterMetrics) {
     this.#store = store;
@@ -114,7 +121,11 @@ export class MasterService {
     return out;
   }
 
-  async #allocateId(): Promise<number> {
+  barrier(): Promise<void> {
+    return this.#store.barrier();
+  }
+
+  async allocateId(): Promise<number> {
     while (this.#nextChunkId >= this.#store.fsm.chunkIdLimit) {
       this.#reserving ??= this.propose({ op: 'reserve_ids', upTo: this.#store.fsm.chunkIdLimit + this.#cfg.idBlock })
         .then(() => undefined)
@@ -124,11 +135,16 @@ export class MasterService {
     return this.#nextChunkId++;
   }
 
-  #refs(nodeIds: string[]): NodeRef[] {
+  /**
+   * The replicas a reader may use, best first: live ones, then ones reported corrupt (their verified
+   * blocks still read), then ones on nodes not heard from recently. Only replicas holding the committed
+   * version are in the record at all, so a stale replica is never handed out (GFS §4.5).
+   */
+  #refs(chunkId: number, nodeIds: string[]): NodeRef[] {
     const now = Date.now();
+    const rank = (id: string) => (!this.#registry.isAliveId(id, now) ? 2 : this.repair.isBad(chunkId, id) ? 1 : 0);
     const nodes = nodeIds.map((id) => this.#registry.nodes.get(id)).filter((n) => n !== undefined);
-    // Live replicas first; a replica on a node not heard from recently goes last.
-    nodes.sort((a, b) => Number(this.#registry.isAlive(b, now)) - Number(this.#registry.isAlive(a, now)));
+    nodes.sort((a, b) => rank(a.id) - rank(b.id));
     return nodes.map((n) => ({ id: n.id, addr: n.addr }));
   }
 
@@ -195,29 +211,21 @@ export class MasterService {
             return {
               file_offset: fileOffset,
               extent: { chunk_id: e.chunkId, version: e.version, chunk_offset: e.chunkOffset, length: e.length },
-              replicas: rec ? this.#refs(rec.replicas) : [],
+              replicas: rec && rec.version === e.version ? this.#refs(e.chunkId, rec.replicas) : [],
             };
           });
           return { inode: toProtoInode(ino), extents };
         }),
       ),
-      AllocateChunk: u(async (r) => {
-        const replication = r.replication || this.#cfg.replication;
-        if (replication > 16) throw new InvalidArgumentError('replication factor above 16');
-        const nodes = this.#registry.place(replication, now());
-        const id = await this.#allocateId();
-        this.pending.set(id, now());
-        this.#metrics.chunksAllocated.inc();
-        return { chunk_id: id, version: 1, replicas: nodes.map((n) => ({ id: n.id, addr: n.addr })), max_chunk_size: this.#cfg.maxChunkSize };
-      }),
       CommitWrite: u(async (r) => {
         const extents = written(r.extents);
+        this.allocations.checkCommit(extents.map((w) => w.extent));
         const ino = await this.propose<Inode>({
           op: 'commit', path: normalizePath(r.path), mode: r.mode === 'WRITE_AT' ? 'write_at' : 'replace', offset: r.offset, extents, length: r.length,
           etag: r.etag, create: r.create, exclusive: r.exclusive, ifMatch: r.if_match, setXattrs: r.set_xattrs, xattrs: b64map(r.xattrs),
           modeBits: r.mode_bits, parents: r.parents, now: now(),
         });
-        for (const w of extents) this.pending.delete(w.extent.chunkId);
+        this.allocations.committed(extents.map((w) => w.extent.chunkId));
         return toProtoInode(ino);
       }),
       CreateUpload: u(async (r) => {
@@ -230,10 +238,11 @@ export class MasterService {
       PutPart: u(async (r) => {
         if (r.part_number < 1 || r.part_number > 10000) throw new InvalidArgumentError('part number must be 1..10000');
         const extents = written(r.extents);
+        this.allocations.checkCommit(extents.map((w) => w.extent));
         const part = await this.propose<{ size: number; etag: string; modifiedMs: number }>({
           op: 'upload_part', uploadId: r.upload_id, partNumber: r.part_number, extents, size: r.size, etag: r.etag, now: now(),
         });
-        for (const w of extents) this.pending.delete(w.extent.chunkId);
+        this.allocations.committed(extents.map((w) => w.extent.chunkId));
         return { part_number: r.part_number, size: part.size, etag: part.etag, modified_ms: part.modifiedMs };
       }),
       ListParts: u((r) =>
@@ -279,53 +288,16 @@ export class MasterService {
         await this.propose({ op: 'key_revoke', accessKeyId: r.access_key_id });
         return {};
       }),
-      Register: u(async (r) => {
-        if (!r.node_id || !r.addr) throw new InvalidArgumentError('node_id and addr are required');
-        this.#registry.upsert({ id: r.node_id, addr: r.addr, controlAddr: r.control_addr, zone: r.zone, capacity: r.capacity, free: r.free, used: 0, chunkCount: r.chunks.length }, now());
-        this.onChunkReport?.(r.node_id, r.chunks.map((c) => c.chunk_id));
-        log.info({ node: r.node_id, addr: r.addr, chunks: r.chunks.length }, 'chunkserver registered');
-        await this.#store.barrier();
-        return { cluster_id: this.fsm.clusterId, heartbeat_interval_ms: this.#cfg.heartbeatIntervalMs };
-      }),
-      Heartbeat: u((r) => {
-        const node = this.#registry.nodes.get(r.node_id);
-        if (!node) return { delete_chunks: [], reregister: true };
-        this.#registry.upsert({ ...node, addr: r.addr || node.addr, capacity: r.capacity, free: r.free, used: r.used, chunkCount: r.chunk_count }, now());
-        if (r.full_report) this.onChunkReport?.(r.node_id, r.chunks.map((c) => c.chunk_id));
-        return { delete_chunks: this.#registry.takeDeletes(r.node_id), reregister: false };
-      }),
-      ListNodes: u(() => {
-        const t = now();
-        return {
-          nodes: [...this.#registry.nodes.values()].map((n) => ({
-            id: n.id, addr: n.addr, control_addr: n.controlAddr, capacity: n.capacity, free: n.free, used: n.used,
-            chunk_count: n.chunkCount, last_heartbeat_ms: n.lastHeartbeatMs, alive: this.#registry.isAlive(n, t), zone: n.zone,
-          })),
-        };
-      }),
-      ClusterStats: u(() => this.read(() => this.stats())),
+      ...clusterHandlers(this.#clusterDeps(), u),
     };
   }
 
-  stats() {
-    const alive = this.#registry.alive(Date.now());
+  #clusterDeps(): ClusterDeps {
     return {
-      cluster_id: this.fsm.clusterId,
-      capacity: alive.reduce((s, n) => s + n.capacity, 0),
-      free: alive.reduce((s, n) => s + n.free, 0),
-      used: alive.reduce((s, n) => s + n.used, 0),
-      nodes_alive: alive.length,
-      nodes_total: this.#registry.nodes.size,
-      inodes: this.fsm.inodes.size,
-      chunks: this.fsm.chunks.size,
-      default_replication: this.#cfg.replication,
-      max_chunk_size: this.#cfg.maxChunkSize,
-      applied_index: this.fsm.appliedIndex,
+      svc: this, registry: this.#registry, allocations: this.allocations, repair: this.repair, reconciler: this.reconciler,
+      cfg: this.#cfg, metrics: this.#metrics, log: this.#log,
     };
   }
-
-  /** Set by the GC: receives every chunk report. */
-  onChunkReport?: (nodeId: string, chunkIds: number[]) => void;
 
   #uploadOut(id: string) {
     const up = this.fsm.uploads.get(id)!;

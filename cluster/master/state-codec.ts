@@ -16,6 +16,7 @@ interface Encoded {
   garbage: Array<[number, { replicas: string[]; sinceMs: number }]>;
   uploads: Array<[string, { path: string; createdMs: number; xattrs: Record<string, string>; parts: Array<[number, PartRecord]> }]>;
   keys?: Array<[string, AccessKeyRecord]>;
+  draining?: string[];
 }
 
 export function encodeState(fsm: Fsm): string {
@@ -31,6 +32,7 @@ export function encodeState(fsm: Fsm): string {
     garbage: [...fsm.garbage],
     uploads: [...fsm.uploads].map(([id, u]) => [id, { path: u.path, createdMs: u.createdMs, xattrs: u.xattrs, parts: [...u.parts] }]),
     keys: [...fsm.keys],
+    draining: [...fsm.draining],
   };
   return JSON.stringify(enc);
 }
@@ -51,5 +53,6 @@ export function decodeState(json: string): Fsm {
   fsm.garbage = new Map(enc.garbage);
   fsm.uploads = new Map(enc.uploads.map(([id, u]) => [id, { path: u.path, createdMs: u.createdMs, xattrs: u.xattrs, parts: new Map(u.parts) }]));
   fsm.keys = new Map(enc.keys ?? []);
+  fsm.draining = new Set(enc.draining ?? []);
   return fsm;
 }

@@ -1,10 +1,12 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AbandonChunksRequest as _godfs_master_v1_AbandonChunksRequest, AbandonChunksRequest__Output as _godfs_master_v1_AbandonChunksRequest__Output } from './godfs/master/v1/AbandonChunksRequest.js';
 import type { AccessKey as _godfs_master_v1_AccessKey, AccessKey__Output as _godfs_master_v1_AccessKey__Output } from './godfs/master/v1/AccessKey.js';
 import type { AccessKeyRequest as _godfs_master_v1_AccessKeyRequest, AccessKeyRequest__Output as _godfs_master_v1_AccessKeyRequest__Output } from './godfs/master/v1/AccessKeyRequest.js';
 import type { AllocateRequest as _godfs_master_v1_AllocateRequest, AllocateRequest__Output as _godfs_master_v1_AllocateRequest__Output } from './godfs/master/v1/AllocateRequest.js';
 import type { AllocateResponse as _godfs_master_v1_AllocateResponse, AllocateResponse__Output as _godfs_master_v1_AllocateResponse__Output } from './godfs/master/v1/AllocateResponse.js';
+import type { ChunkInfo as _godfs_master_v1_ChunkInfo, ChunkInfo__Output as _godfs_master_v1_ChunkInfo__Output } from './godfs/master/v1/ChunkInfo.js';
 import type { ChunkReport as _godfs_master_v1_ChunkReport, ChunkReport__Output as _godfs_master_v1_ChunkReport__Output } from './godfs/master/v1/ChunkReport.js';
 import type { ClusterStatsResponse as _godfs_master_v1_ClusterStatsResponse, ClusterStatsResponse__Output as _godfs_master_v1_ClusterStatsResponse__Output } from './godfs/master/v1/ClusterStatsResponse.js';
 import type { CommitWriteRequest as _godfs_master_v1_CommitWriteRequest, CommitWriteRequest__Output as _godfs_master_v1_CommitWriteRequest__Output } from './godfs/master/v1/CommitWriteRequest.js';
@@ -14,12 +16,15 @@ import type { CreateRequest as _godfs_master_v1_CreateRequest, CreateRequest__Ou
 import type { CreateUploadRequest as _godfs_master_v1_CreateUploadRequest, CreateUploadRequest__Output as _godfs_master_v1_CreateUploadRequest__Output } from './godfs/master/v1/CreateUploadRequest.js';
 import type { DeleteRequest as _godfs_master_v1_DeleteRequest, DeleteRequest__Output as _godfs_master_v1_DeleteRequest__Output } from './godfs/master/v1/DeleteRequest.js';
 import type { DirEntry as _godfs_master_v1_DirEntry, DirEntry__Output as _godfs_master_v1_DirEntry__Output } from './godfs/master/v1/DirEntry.js';
+import type { DrainNodeRequest as _godfs_master_v1_DrainNodeRequest, DrainNodeRequest__Output as _godfs_master_v1_DrainNodeRequest__Output } from './godfs/master/v1/DrainNodeRequest.js';
 import type { Empty as _godfs_master_v1_Empty, Empty__Output as _godfs_master_v1_Empty__Output } from './godfs/master/v1/Empty.js';
 import type { Extent as _godfs_master_v1_Extent, Extent__Output as _godfs_master_v1_Extent__Output } from './godfs/master/v1/Extent.js';
 import type { HeartbeatRequest as _godfs_master_v1_HeartbeatRequest, HeartbeatRequest__Output as _godfs_master_v1_HeartbeatRequest__Output } from './godfs/master/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _godfs_master_v1_HeartbeatResponse, HeartbeatResponse__Output as _godfs_master_v1_HeartbeatResponse__Output } from './godfs/master/v1/HeartbeatResponse.js';
 import type { Inode as _godfs_master_v1_Inode, Inode__Output as _godfs_master_v1_Inode__Output } from './godfs/master/v1/Inode.js';
 import type { ListAccessKeysResponse as _godfs_master_v1_ListAccessKeysResponse, ListAccessKeysResponse__Output as _godfs_master_v1_ListAccessKeysResponse__Output } from './godfs/master/v1/ListAccessKeysResponse.js';
+import type { ListChunksRequest as _godfs_master_v1_ListChunksRequest, ListChunksRequest__Output as _godfs_master_v1_ListChunksRequest__Output } from './godfs/master/v1/ListChunksRequest.js';
+import type { ListChunksResponse as _godfs_master_v1_ListChunksResponse, ListChunksResponse__Output as _godfs_master_v1_ListChunksResponse__Output } from './godfs/master/v1/ListChunksResponse.js';
 import type { ListNodesResponse as _godfs_master_v1_ListNodesResponse, ListNodesResponse__Output as _godfs_master_v1_ListNodesResponse__Output } from './godfs/master/v1/ListNodesResponse.js';
 import type { ListPartsResponse as _godfs_master_v1_ListPartsResponse, ListPartsResponse__Output as _godfs_master_v1_ListPartsResponse__Output } from './godfs/master/v1/ListPartsResponse.js';
 import type { ListRequest as _godfs_master_v1_ListRequest, ListRequest__Output as _godfs_master_v1_ListRequest__Output } from './godfs/master/v1/ListRequest.js';
@@ -39,6 +44,8 @@ import type { PutPartRequest as _godfs_master_v1_PutPartRequest, PutPartRequest_
 import type { RegisterRequest as _godfs_master_v1_RegisterRequest, RegisterRequest__Output as _godfs_master_v1_RegisterRequest__Output } from './godfs/master/v1/RegisterRequest.js';
 import type { RegisterResponse as _godfs_master_v1_RegisterResponse, RegisterResponse__Output as _godfs_master_v1_RegisterResponse__Output } from './godfs/master/v1/RegisterResponse.js';
 import type { RenameRequest as _godfs_master_v1_RenameRequest, RenameRequest__Output as _godfs_master_v1_RenameRequest__Output } from './godfs/master/v1/RenameRequest.js';
+import type { ReplicaInfo as _godfs_master_v1_ReplicaInfo, ReplicaInfo__Output as _godfs_master_v1_ReplicaInfo__Output } from './godfs/master/v1/ReplicaInfo.js';
+import type { ReportBadReplicaRequest as _godfs_master_v1_ReportBadReplicaRequest, ReportBadReplicaRequest__Output as _godfs_master_v1_ReportBadReplicaRequest__Output } from './godfs/master/v1/ReportBadReplicaRequest.js';
 import type { SetAttrRequest as _godfs_master_v1_SetAttrRequest, SetAttrRequest__Output as _godfs_master_v1_SetAttrRequest__Output } from './godfs/master/v1/SetAttrRequest.js';
 import type { TruncateRequest as _godfs_master_v1_TruncateRequest, TruncateRequest__Output as _godfs_master_v1_TruncateRequest__Output } from './godfs/master/v1/TruncateRequest.js';
 import type { Upload as _godfs_master_v1_Upload, Upload__Output as _godfs_master_v1_Upload__Output } from './godfs/master/v1/Upload.js';
@@ -53,10 +60,12 @@ export interface ProtoGrpcType {
   godfs: {
     master: {
       v1: {
+        AbandonChunksRequest: MessageTypeDefinition<_godfs_master_v1_AbandonChunksRequest, _godfs_master_v1_AbandonChunksRequest__Output>
         AccessKey: MessageTypeDefinition<_godfs_master_v1_AccessKey, _godfs_master_v1_AccessKey__Output>
         AccessKeyRequest: MessageTypeDefinition<_godfs_master_v1_AccessKeyRequest, _godfs_master_v1_AccessKeyRequest__Output>
         AllocateRequest: MessageTypeDefinition<_godfs_master_v1_AllocateRequest, _godfs_master_v1_AllocateRequest__Output>
         AllocateResponse: MessageTypeDefinition<_godfs_master_v1_AllocateResponse, _godfs_master_v1_AllocateResponse__Output>
+        ChunkInfo: MessageTypeDefinition<_godfs_master_v1_ChunkInfo, _godfs_master_v1_ChunkInfo__Output>
         ChunkReport: MessageTypeDefinition<_godfs_master_v1_ChunkReport, _godfs_master_v1_ChunkReport__Output>
         ClusterStatsResponse: MessageTypeDefinition<_godfs_master_v1_ClusterStatsResponse, _godfs_master_v1_ClusterStatsResponse__Output>
         CommitMode: EnumTypeDefinition
@@ -67,6 +76,7 @@ export interface ProtoGrpcType {
         CreateUploadRequest: MessageTypeDefinition<_godfs_master_v1_CreateUploadRequest, _godfs_master_v1_CreateUploadRequest__Output>
         DeleteRequest: MessageTypeDefinition<_godfs_master_v1_DeleteRequest, _godfs_master_v1_DeleteRequest__Output>
         DirEntry: MessageTypeDefinition<_godfs_master_v1_DirEntry, _godfs_master_v1_DirEntry__Output>
+        DrainNodeRequest: MessageTypeDefinition<_godfs_master_v1_DrainNodeRequest, _godfs_master_v1_DrainNodeRequest__Output>
         Empty: MessageTypeDefinition<_godfs_master_v1_Empty, _godfs_master_v1_Empty__Output>
         Extent: MessageTypeDefinition<_godfs_master_v1_Extent, _godfs_master_v1_Extent__Output>
         HeartbeatRequest: MessageTypeDefinition<_godfs_master_v1_HeartbeatRequest, _godfs_master_v1_HeartbeatRequest__Output>
@@ -74,6 +84,8 @@ export interface ProtoGrpcType {
         Inode: MessageTypeDefinition<_godfs_master_v1_Inode, _godfs_master_v1_Inode__Output>
         InodeType: EnumTypeDefinition
         ListAccessKeysResponse: MessageTypeDefinition<_godfs_master_v1_ListAccessKeysResponse, _godfs_master_v1_ListAccessKeysResponse__Output>
+        ListChunksRequest: MessageTypeDefinition<_godfs_master_v1_ListChunksRequest, _godfs_master_v1_ListChunksRequest__Output>
+        ListChunksResponse: MessageTypeDefinition<_godfs_master_v1_ListChunksResponse, _godfs_master_v1_ListChunksResponse__Output>
         ListNodesResponse: MessageTypeDefinition<_godfs_master_v1_ListNodesResponse, _godfs_master_v1_ListNodesResponse__Output>
         ListPartsResponse: MessageTypeDefinition<_godfs_master_v1_ListPartsResponse, _godfs_master_v1_ListPartsResponse__Output>
         ListRequest: MessageTypeDefinition<_godfs_master_v1_ListRequest, _godfs_master_v1_ListRequest__Output>
@@ -93,6 +105,8 @@ export interface ProtoGrpcType {
         RegisterRequest: MessageTypeDefinition<_godfs_master_v1_RegisterRequest, _godfs_master_v1_RegisterRequest__Output>
         RegisterResponse: MessageTypeDefinition<_godfs_master_v1_RegisterResponse, _godfs_master_v1_RegisterResponse__Output>
         RenameRequest: MessageTypeDefinition<_godfs_master_v1_RenameRequest, _godfs_master_v1_RenameRequest__Output>
+        ReplicaInfo: MessageTypeDefinition<_godfs_master_v1_ReplicaInfo, _godfs_master_v1_ReplicaInfo__Output>
+        ReportBadReplicaRequest: MessageTypeDefinition<_godfs_master_v1_ReportBadReplicaRequest, _godfs_master_v1_ReportBadReplicaRequest__Output>
         SetAttrRequest: MessageTypeDefinition<_godfs_master_v1_SetAttrRequest, _godfs_master_v1_SetAttrRequest__Output>
         TruncateRequest: MessageTypeDefinition<_godfs_master_v1_TruncateRequest, _godfs_master_v1_TruncateRequest__Output>
         Upload: MessageTypeDefinition<_godfs_master_v1_Upload, _godfs_master_v1_Upload__Output>

@@ -10,6 +10,10 @@ export interface ServerStats {
   'chunk_count'?: (number | string | Long);
   'bytes_written'?: (number | string | Long);
   'bytes_read'?: (number | string | Long);
+  'scrub_bytes_per_sec'?: (number | string | Long);
+  'scrubbed_bytes'?: (number | string | Long);
+  'corrupt_chunks'?: (number | string | Long);
+  'scrub_passes'?: (number | string | Long);
 }
 
 export interface ServerStats__Output {
@@ -20,4 +24,8 @@ export interface ServerStats__Output {
   'chunk_count': (number);
   'bytes_written': (number);
   'bytes_read': (number);
+  'scrub_bytes_per_sec': (number);
+  'scrubbed_bytes': (number);
+  'corrupt_chunks': (number);
+  'scrub_passes': (number);
 }

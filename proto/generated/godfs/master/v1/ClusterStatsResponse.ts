@@ -14,6 +14,13 @@ export interface ClusterStatsResponse {
   'default_replication'?: (number);
   'max_chunk_size'?: (number | string | Long);
   'applied_index'?: (number | string | Long);
+  'under_replicated'?: (number | string | Long);
+  'unrepairable'?: (number | string | Long);
+  'stale_replicas'?: (number | string | Long);
+  'repair_queue'?: (number | string | Long);
+  'repairs_done'?: (number | string | Long);
+  'nodes_draining'?: (number);
+  'bad_replicas'?: (number | string | Long);
 }
 
 export interface ClusterStatsResponse__Output {
@@ -28,4 +35,11 @@ export interface ClusterStatsResponse__Output {
   'default_replication': (number);
   'max_chunk_size': (number);
   'applied_index': (number);
+  'under_replicated': (number);
+  'unrepairable': (number);
+  'stale_replicas': (number);
+  'repair_queue': (number);
+  'repairs_done': (number);
+  'nodes_draining': (number);
+  'bad_replicas': (number);
 }

@@ -12,6 +12,7 @@ export interface HeartbeatRequest {
   'chunk_count'?: (number | string | Long);
   'chunks'?: (_godfs_master_v1_ChunkReport)[];
   'full_report'?: (boolean);
+  'bad_chunks'?: (_godfs_master_v1_ChunkReport)[];
 }
 
 export interface HeartbeatRequest__Output {
@@ -23,4 +24,5 @@ export interface HeartbeatRequest__Output {
   'chunk_count': (number);
   'chunks': (_godfs_master_v1_ChunkReport__Output)[];
   'full_report': (boolean);
+  'bad_chunks': (_godfs_master_v1_ChunkReport__Output)[];
 }

@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AbandonChunksRequest as _godfs_master_v1_AbandonChunksRequest, AbandonChunksRequest__Output as _godfs_master_v1_AbandonChunksRequest__Output } from '../../../godfs/master/v1/AbandonChunksRequest.js';
 import type { AccessKey as _godfs_master_v1_AccessKey, AccessKey__Output as _godfs_master_v1_AccessKey__Output } from '../../../godfs/master/v1/AccessKey.js';
 import type { AccessKeyRequest as _godfs_master_v1_AccessKeyRequest, AccessKeyRequest__Output as _godfs_master_v1_AccessKeyRequest__Output } from '../../../godfs/master/v1/AccessKeyRequest.js';
 import type { AllocateRequest as _godfs_master_v1_AllocateRequest, AllocateRequest__Output as _godfs_master_v1_AllocateRequest__Output } from '../../../godfs/master/v1/AllocateRequest.js';
@@ -13,11 +14,14 @@ import type { CreateAccessKeyRequest as _godfs_master_v1_CreateAccessKeyRequest,
 import type { CreateRequest as _godfs_master_v1_CreateRequest, CreateRequest__Output as _godfs_master_v1_CreateRequest__Output } from '../../../godfs/master/v1/CreateRequest.js';
 import type { CreateUploadRequest as _godfs_master_v1_CreateUploadRequest, CreateUploadRequest__Output as _godfs_master_v1_CreateUploadRequest__Output } from '../../../godfs/master/v1/CreateUploadRequest.js';
 import type { DeleteRequest as _godfs_master_v1_DeleteRequest, DeleteRequest__Output as _godfs_master_v1_DeleteRequest__Output } from '../../../godfs/master/v1/DeleteRequest.js';
+import type { DrainNodeRequest as _godfs_master_v1_DrainNodeRequest, DrainNodeRequest__Output as _godfs_master_v1_DrainNodeRequest__Output } from '../../../godfs/master/v1/DrainNodeRequest.js';
 import type { Empty as _godfs_master_v1_Empty, Empty__Output as _godfs_master_v1_Empty__Output } from '../../../godfs/master/v1/Empty.js';
 import type { HeartbeatRequest as _godfs_master_v1_HeartbeatRequest, HeartbeatRequest__Output as _godfs_master_v1_HeartbeatRequest__Output } from '../../../godfs/master/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _godfs_master_v1_HeartbeatResponse, HeartbeatResponse__Output as _godfs_master_v1_HeartbeatResponse__Output } from '../../../godfs/master/v1/HeartbeatResponse.js';
 import type { Inode as _godfs_master_v1_Inode, Inode__Output as _godfs_master_v1_Inode__Output } from '../../../godfs/master/v1/Inode.js';
 import type { ListAccessKeysResponse as _godfs_master_v1_ListAccessKeysResponse, ListAccessKeysResponse__Output as _godfs_master_v1_ListAccessKeysResponse__Output } from '../../../godfs/master/v1/ListAccessKeysResponse.js';
+import type { ListChunksRequest as _godfs_master_v1_ListChunksRequest, ListChunksRequest__Output as _godfs_master_v1_ListChunksRequest__Output } from '../../../godfs/master/v1/ListChunksRequest.js';
+import type { ListChunksResponse as _godfs_master_v1_ListChunksResponse, ListChunksResponse__Output as _godfs_master_v1_ListChunksResponse__Output } from '../../../godfs/master/v1/ListChunksResponse.js';
 import type { ListNodesResponse as _godfs_master_v1_ListNodesResponse, ListNodesResponse__Output as _godfs_master_v1_ListNodesResponse__Output } from '../../../godfs/master/v1/ListNodesResponse.js';
 import type { ListPartsResponse as _godfs_master_v1_ListPartsResponse, ListPartsResponse__Output as _godfs_master_v1_ListPartsResponse__Output } from '../../../godfs/master/v1/ListPartsResponse.js';
 import type { ListRequest as _godfs_master_v1_ListRequest, ListRequest__Output as _godfs_master_v1_ListRequest__Output } from '../../../godfs/master/v1/ListRequest.js';
@@ -27,18 +31,29 @@ import type { ListUploadsResponse as _godfs_master_v1_ListUploadsResponse, ListU
 import type { LocateRequest as _godfs_master_v1_LocateRequest, LocateRequest__Output as _godfs_master_v1_LocateRequest__Output } from '../../../godfs/master/v1/LocateRequest.js';
 import type { LocateResponse as _godfs_master_v1_LocateResponse, LocateResponse__Output as _godfs_master_v1_LocateResponse__Output } from '../../../godfs/master/v1/LocateResponse.js';
 import type { MkdirRequest as _godfs_master_v1_MkdirRequest, MkdirRequest__Output as _godfs_master_v1_MkdirRequest__Output } from '../../../godfs/master/v1/MkdirRequest.js';
+import type { NodeInfo as _godfs_master_v1_NodeInfo, NodeInfo__Output as _godfs_master_v1_NodeInfo__Output } from '../../../godfs/master/v1/NodeInfo.js';
 import type { Part as _godfs_master_v1_Part, Part__Output as _godfs_master_v1_Part__Output } from '../../../godfs/master/v1/Part.js';
 import type { PathRequest as _godfs_master_v1_PathRequest, PathRequest__Output as _godfs_master_v1_PathRequest__Output } from '../../../godfs/master/v1/PathRequest.js';
 import type { PutPartRequest as _godfs_master_v1_PutPartRequest, PutPartRequest__Output as _godfs_master_v1_PutPartRequest__Output } from '../../../godfs/master/v1/PutPartRequest.js';
 import type { RegisterRequest as _godfs_master_v1_RegisterRequest, RegisterRequest__Output as _godfs_master_v1_RegisterRequest__Output } from '../../../godfs/master/v1/RegisterRequest.js';
 import type { RegisterResponse as _godfs_master_v1_RegisterResponse, RegisterResponse__Output as _godfs_master_v1_RegisterResponse__Output } from '../../../godfs/master/v1/RegisterResponse.js';
 import type { RenameRequest as _godfs_master_v1_RenameRequest, RenameRequest__Output as _godfs_master_v1_RenameRequest__Output } from '../../../godfs/master/v1/RenameRequest.js';
+import type { ReportBadReplicaRequest as _godfs_master_v1_ReportBadReplicaRequest, ReportBadReplicaRequest__Output as _godfs_master_v1_ReportBadReplicaRequest__Output } from '../../../godfs/master/v1/ReportBadReplicaRequest.js';
 import type { SetAttrRequest as _godfs_master_v1_SetAttrRequest, SetAttrRequest__Output as _godfs_master_v1_SetAttrRequest__Output } from '../../../godfs/master/v1/SetAttrRequest.js';
 import type { TruncateRequest as _godfs_master_v1_TruncateRequest, TruncateRequest__Output as _godfs_master_v1_TruncateRequest__Output } from '../../../godfs/master/v1/TruncateRequest.js';
 import type { Upload as _godfs_master_v1_Upload, Upload__Output as _godfs_master_v1_Upload__Output } from '../../../godfs/master/v1/Upload.js';
 import type { UploadRequest as _godfs_master_v1_UploadRequest, UploadRequest__Output as _godfs_master_v1_UploadRequest__Output } from '../../../godfs/master/v1/UploadRequest.js';
 
 export interface MasterClient extends grpc.Client {
+  AbandonChunks(argument: _godfs_master_v1_AbandonChunksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  AbandonChunks(argument: _godfs_master_v1_AbandonChunksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  AbandonChunks(argument: _godfs_master_v1_AbandonChunksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  AbandonChunks(argument: _godfs_master_v1_AbandonChunksRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  abandonChunks(argument: _godfs_master_v1_AbandonChunksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  abandonChunks(argument: _godfs_master_v1_AbandonChunksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  abandonChunks(argument: _godfs_master_v1_AbandonChunksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  abandonChunks(argument: _godfs_master_v1_AbandonChunksRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  
   AbortUpload(argument: _godfs_master_v1_UploadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   AbortUpload(argument: _godfs_master_v1_UploadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   AbortUpload(argument: _godfs_master_v1_UploadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
@@ -120,6 +135,15 @@ export interface MasterClient extends grpc.Client {
   delete(argument: _godfs_master_v1_DeleteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   delete(argument: _godfs_master_v1_DeleteRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   
+  DrainNode(argument: _godfs_master_v1_DrainNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  DrainNode(argument: _godfs_master_v1_DrainNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  DrainNode(argument: _godfs_master_v1_DrainNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  DrainNode(argument: _godfs_master_v1_DrainNodeRequest, callback: grpc.requestCallback<_godfs_master_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  drainNode(argument: _godfs_master_v1_DrainNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  drainNode(argument: _godfs_master_v1_DrainNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  drainNode(argument: _godfs_master_v1_DrainNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  drainNode(argument: _godfs_master_v1_DrainNodeRequest, callback: grpc.requestCallback<_godfs_master_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  
   Heartbeat(argument: _godfs_master_v1_HeartbeatRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   Heartbeat(argument: _godfs_master_v1_HeartbeatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   Heartbeat(argument: _godfs_master_v1_HeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
@@ -146,6 +170,15 @@ export interface MasterClient extends grpc.Client {
   listAccessKeys(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
   listAccessKeys(argument: _godfs_master_v1_Empty, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
   listAccessKeys(argument: _godfs_master_v1_Empty, callback: grpc.requestCallback<_godfs_master_v1_ListAccessKeysResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListChunks(argument: _godfs_master_v1_ListChunksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListChunksResponse__Output>): grpc.ClientUnaryCall;
+  ListChunks(argument: _godfs_master_v1_ListChunksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_ListChunksResponse__Output>): grpc.ClientUnaryCall;
+  ListChunks(argument: _godfs_master_v1_ListChunksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListChunksResponse__Output>): grpc.ClientUnaryCall;
+  ListChunks(argument: _godfs_master_v1_ListChunksRequest, callback: grpc.requestCallback<_godfs_master_v1_ListChunksResponse__Output>): grpc.ClientUnaryCall;
+  listChunks(argument: _godfs_master_v1_ListChunksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListChunksResponse__Output>): grpc.ClientUnaryCall;
+  listChunks(argument: _godfs_master_v1_ListChunksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_ListChunksResponse__Output>): grpc.ClientUnaryCall;
+  listChunks(argument: _godfs_master_v1_ListChunksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListChunksResponse__Output>): grpc.ClientUnaryCall;
+  listChunks(argument: _godfs_master_v1_ListChunksRequest, callback: grpc.requestCallback<_godfs_master_v1_ListChunksResponse__Output>): grpc.ClientUnaryCall;
   
   ListNodes(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   ListNodes(argument: _godfs_master_v1_Empty, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
@@ -228,6 +261,15 @@ export interface MasterClient extends grpc.Client {
   rename(argument: _godfs_master_v1_RenameRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   rename(argument: _godfs_master_v1_RenameRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   
+  ReportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  ReportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  ReportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  ReportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  reportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  reportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  reportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  reportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
+  
   RevokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   RevokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   RevokeAccessKey(argument: _godfs_master_v1_AccessKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
@@ -267,6 +309,8 @@ export interface MasterClient extends grpc.Client {
 }
 
 export interface MasterHandlers extends grpc.UntypedServiceImplementation {
+  AbandonChunks: grpc.handleUnaryCall<_godfs_master_v1_AbandonChunksRequest__Output, _godfs_master_v1_Empty>;
+  
   AbortUpload: grpc.handleUnaryCall<_godfs_master_v1_UploadRequest__Output, _godfs_master_v1_Empty>;
   
   AllocateChunk: grpc.handleUnaryCall<_godfs_master_v1_AllocateRequest__Output, _godfs_master_v1_AllocateResponse>;
@@ -285,11 +329,15 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   Delete: grpc.handleUnaryCall<_godfs_master_v1_DeleteRequest__Output, _godfs_master_v1_Empty>;
   
+  DrainNode: grpc.handleUnaryCall<_godfs_master_v1_DrainNodeRequest__Output, _godfs_master_v1_NodeInfo>;
+  
   Heartbeat: grpc.handleUnaryCall<_godfs_master_v1_HeartbeatRequest__Output, _godfs_master_v1_HeartbeatResponse>;
   
   List: grpc.handleUnaryCall<_godfs_master_v1_ListRequest__Output, _godfs_master_v1_ListResponse>;
   
   ListAccessKeys: grpc.handleUnaryCall<_godfs_master_v1_Empty__Output, _godfs_master_v1_ListAccessKeysResponse>;
+  
+  ListChunks: grpc.handleUnaryCall<_godfs_master_v1_ListChunksRequest__Output, _godfs_master_v1_ListChunksResponse>;
   
   ListNodes: grpc.handleUnaryCall<_godfs_master_v1_Empty__Output, _godfs_master_v1_ListNodesResponse>;
   
@@ -309,6 +357,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   Rename: grpc.handleUnaryCall<_godfs_master_v1_RenameRequest__Output, _godfs_master_v1_Empty>;
   
+  ReportBadReplica: grpc.handleUnaryCall<_godfs_master_v1_ReportBadReplicaRequest__Output, _godfs_master_v1_Empty>;
+  
   RevokeAccessKey: grpc.handleUnaryCall<_godfs_master_v1_AccessKeyRequest__Output, _godfs_master_v1_Empty>;
   
   SetAttr: grpc.handleUnaryCall<_godfs_master_v1_SetAttrRequest__Output, _godfs_master_v1_Inode>;
@@ -320,6 +370,7 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface MasterDefinition extends grpc.ServiceDefinition {
+  AbandonChunks: MethodDefinition<_godfs_master_v1_AbandonChunksRequest, _godfs_master_v1_Empty, _godfs_master_v1_AbandonChunksRequest__Output, _godfs_master_v1_Empty__Output>
   AbortUpload: MethodDefinition<_godfs_master_v1_UploadRequest, _godfs_master_v1_Empty, _godfs_master_v1_UploadRequest__Output, _godfs_master_v1_Empty__Output>
   AllocateChunk: MethodDefinition<_godfs_master_v1_AllocateRequest, _godfs_master_v1_AllocateResponse, _godfs_master_v1_AllocateRequest__Output, _godfs_master_v1_AllocateResponse__Output>
   ClusterStats: MethodDefinition<_godfs_master_v1_Empty, _godfs_master_v1_ClusterStatsResponse, _godfs_master_v1_Empty__Output, _godfs_master_v1_ClusterStatsResponse__Output>
@@ -329,9 +380,11 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   CreateAccessKey: MethodDefinition<_godfs_master_v1_CreateAccessKeyRequest, _godfs_master_v1_AccessKey, _godfs_master_v1_CreateAccessKeyRequest__Output, _godfs_master_v1_AccessKey__Output>
   CreateUpload: MethodDefinition<_godfs_master_v1_CreateUploadRequest, _godfs_master_v1_Upload, _godfs_master_v1_CreateUploadRequest__Output, _godfs_master_v1_Upload__Output>
   Delete: MethodDefinition<_godfs_master_v1_DeleteRequest, _godfs_master_v1_Empty, _godfs_master_v1_DeleteRequest__Output, _godfs_master_v1_Empty__Output>
+  DrainNode: MethodDefinition<_godfs_master_v1_DrainNodeRequest, _godfs_master_v1_NodeInfo, _godfs_master_v1_DrainNodeRequest__Output, _godfs_master_v1_NodeInfo__Output>
   Heartbeat: MethodDefinition<_godfs_master_v1_HeartbeatRequest, _godfs_master_v1_HeartbeatResponse, _godfs_master_v1_HeartbeatRequest__Output, _godfs_master_v1_HeartbeatResponse__Output>
   List: MethodDefinition<_godfs_master_v1_ListRequest, _godfs_master_v1_ListResponse, _godfs_master_v1_ListRequest__Output, _godfs_master_v1_ListResponse__Output>
   ListAccessKeys: MethodDefinition<_godfs_master_v1_Empty, _godfs_master_v1_ListAccessKeysResponse, _godfs_master_v1_Empty__Output, _godfs_master_v1_ListAccessKeysResponse__Output>
+  ListChunks: MethodDefinition<_godfs_master_v1_ListChunksRequest, _godfs_master_v1_ListChunksResponse, _godfs_master_v1_ListChunksRequest__Output, _godfs_master_v1_ListChunksResponse__Output>
   ListNodes: MethodDefinition<_godfs_master_v1_Empty, _godfs_master_v1_ListNodesResponse, _godfs_master_v1_Empty__Output, _godfs_master_v1_ListNodesResponse__Output>
   ListParts: MethodDefinition<_godfs_master_v1_UploadRequest, _godfs_master_v1_ListPartsResponse, _godfs_master_v1_UploadRequest__Output, _godfs_master_v1_ListPartsResponse__Output>
   ListUploads: MethodDefinition<_godfs_master_v1_ListUploadsRequest, _godfs_master_v1_ListUploadsResponse, _godfs_master_v1_ListUploadsRequest__Output, _godfs_master_v1_ListUploadsResponse__Output>
@@ -341,6 +394,7 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   PutPart: MethodDefinition<_godfs_master_v1_PutPartRequest, _godfs_master_v1_Part, _godfs_master_v1_PutPartRequest__Output, _godfs_master_v1_Part__Output>
   Register: MethodDefinition<_godfs_master_v1_RegisterRequest, _godfs_master_v1_RegisterResponse, _godfs_master_v1_RegisterRequest__Output, _godfs_master_v1_RegisterResponse__Output>
   Rename: MethodDefinition<_godfs_master_v1_RenameRequest, _godfs_master_v1_Empty, _godfs_master_v1_RenameRequest__Output, _godfs_master_v1_Empty__Output>
+  ReportBadReplica: MethodDefinition<_godfs_master_v1_ReportBadReplicaRequest, _godfs_master_v1_Empty, _godfs_master_v1_ReportBadReplicaRequest__Output, _godfs_master_v1_Empty__Output>
   RevokeAccessKey: MethodDefinition<_godfs_master_v1_AccessKeyRequest, _godfs_master_v1_Empty, _godfs_master_v1_AccessKeyRequest__Output, _godfs_master_v1_Empty__Output>
   SetAttr: MethodDefinition<_godfs_master_v1_SetAttrRequest, _godfs_master_v1_Inode, _godfs_master_v1_SetAttrRequest__Output, _godfs_master_v1_Inode__Output>
   Stat: MethodDefinition<_godfs_master_v1_PathRequest, _godfs_master_v1_Inode, _godfs_master_v1_PathRequest__Output, _godfs_master_v1_Inode__Output>

@@ -13,6 +13,9 @@ export interface NodeInfo {
   'alive'?: (boolean);
   'zone'?: (string);
   'control_addr'?: (string);
+  'draining'?: (boolean);
+  'needed_chunks'?: (number | string | Long);
+  'full'?: (boolean);
 }
 
 export interface NodeInfo__Output {
@@ -26,4 +29,7 @@ export interface NodeInfo__Output {
   'alive': (boolean);
   'zone': (string);
   'control_addr': (string);
+  'draining': (boolean);
+  'needed_chunks': (number);
+  'full': (boolean);
 }

@@ -1,0 +1,242 @@
+// The sdk's write path: a source of any size is cut into chunks as it arrives; each chunk is streamed
+// to its primary, which pipelines it down the replica chain (GFS §3.2). Each chunk's bytes stay in
+// memory until every replica has fsynced it, so a failed attempt (a replica died, a network error, a
+// full disk) is retried on a fresh replica set without the failed node: the master re-leases the same
+// chunk id at version+1 (GFS §4.5), and chunkservers refuse the older version from then on. Memory is
+// bounded: chunks are cut at min(the master's chunk size, writeUnitBytes), and at most two are held at
+// once (one streaming, one awaiting its fsyncs). Nothing is visible until the caller commits; a write
+// that fails tells the master to forget its chunks at once (AbandonChunks).
+import { createHash, randomUUID } from 'node:crypto';
+import { GodfsError, TooLargeError, type ErrorCode } from '../common/errors.js';
+import type { AllocateRequest } from '../proto/generated/godfs/master/v1/AllocateRequest.js';
+import type { AllocateResponse__Output } from '../proto/generated/godfs/master/v1/AllocateResponse.js';
+import { ChunkUpload, failedNodeIdOf, type ChunkWriteResult } from './chunk-io.js';
+import type { WriteSource } from './types.js';
+
+export const DEFAULT_WRITE_UNIT = 16 * 2 ** 20;
+export const DEFAULT_WRITE_ATTEMPTS = 4;
+/** A node that failed a write is avoided (when others have room) for this long. */
+const SUSPECT_MS = 10_000;
+
+/** Failures that a new replica set cannot fix. */
+const FINAL: ReadonlySet<ErrorCode> = new Set(['unauthenticated', 'permission_denied', 'invalid_argument', 'invalid_path', 'too_large']);
+
+export interface WritePathDeps {
+  allocate(req: AllocateRequest): Promise<AllocateResponse__Output>;
+  abandon(writeId: string, chunkIds: number[]): Promise<void>;
+  apiKey: string | undefined;
+  writeUnitBytes: number;
+  maxAttempts: number;
+  dataTimeoutMs: number;
+  suspects: SuspectNodes;
+}
+
+export interface StreamOptions {
+  maxBytes?: number;
+  replication?: number;
+  signal?: AbortSignal;
+  onProgress?: (n: number) => void;
+}
+
+export interface StreamedChunks {
+  extents: ChunkWriteResult[];
+  size: number;
+  md5: string;
+  /** Groups the write's chunks at the master: abandon them all with it. */
+  writeId: string;
+  chunkIds: number[];
+}
+
+/** Nodes this client saw fail recently: avoided by new allocations while others have room. */
+export class SuspectNodes {
+  #until = new Map<string, number>();
+  add(id: string): void {
+    this.#until.set(id, Date.now() + SUSPECT_MS);
+  }
+  list(): string[] {
+    const now = Date.now();
+    for (const [id, t] of this.#until) if (t <= now) this.#until.delete(id);
+    return [...this.#until.keys()];
+  }
+}
+
+async function* iterate(source: WriteSource): AsyncGenerator<Uint8Array> {
+  if (typeof source === 'string') yield Buffer.from(source);
+  else if (source instanceof Uint8Array) yield source;
+  else for await (const c of source as AsyncIterable<Uint8Array | string>) yield typeof c === 'string' ? Buffer.from(c) : c;
+}
+
+function asGodfs(err: unknown): GodfsError {
+  return err instanceof GodfsError ? err : new GodfsError('unavailable', (err as Error)?.message ?? String(err), { cause: err });
+}
+
+/** One chunk of a write: its bytes, and the attempts at storing them on a full replica set. */
+class ChunkInFlight {
+  readonly id: number;
+  readonly unit: number;
+  version: number;
+  len = 0;
+  #pieces: Buffer[] = [];
+  #upload: ChunkUpload | undefined;
+  #attempts = 1;
+  #excluded = new Set<string>();
+  #lastErr: GodfsError | undefined;
+  #aborted = false;
+  #d: WritePathDeps;
+  #writeId: string;
+  #replication: number;
+
+  constructor(d: WritePathDeps, writeId: string, replication: number, a: AllocateResponse__Output) {
+    this.#d = d;
+    this.#writeId = writeId;
+    this.#replication = replication;
+    this.id = a.chunk_id;
+    this.version = a.version;
+    this.unit = Math.max(1, Math.min(a.max_chunk_size || d.writeUnitBytes, d.writeUnitBytes));
+    this.#upload = new ChunkUpload({ chunkId: a.chunk_id, version: a.version, replicas: a.replicas }, d.apiKey, { idleTimeoutMs: d.dataTimeoutMs });
+  }
+
+  /** Keeps the bytes and streams them to the current attempt (if it is still going). */
+  async append(piece: Uint8Array): Promise<void> {
+    const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
+    this.#pieces.push(buf);
+    this.len += buf.length;
+    const u = this.#upload;
+    if (!u) return;
+    try {
+      await u.write(buf);
+    } catch (err) {
+      // Keep collecting this chunk's bytes; complete() retries them elsewhere.
+      this.#upload = undefined;
+      this.#failed(u, err);
+    }
+  }
+
+  /** Resolves once a full replica set has fsynced the chunk; retries on fresh replica sets. */
+  async complete(): Promise<ChunkWriteResult> {
+    const first = this.#upload;
+    if (first) {
+      try {
+        return this.#done(await first.finish());
+      } catch (err) {
+        this.#failed(first, err);
+      } finally {
+        this.#upload = undefined;
+      }
+    }
+    for (;;) {
+      if (this.#aborted) throw new GodfsError('unavailable', 'write aborted');
+      if (this.#attempts >= this.#d.maxAttempts) {
+        const e = this.#lastErr ?? new GodfsError('unavailable', `chunk ${this.id} could not be stored`);
+        throw new GodfsError(e.code, `chunk ${this.id}: ${this.#attempts} attempts failed; last: ${e.message}`, { cause: e });
+      }
+      this.#attempts++;
+      await new Promise((r) => setTimeout(r, 50 * this.#attempts));
+      const a = await this.#d.allocate({
+        replication: this.#replication, size_hint: this.len, retry_chunk_id: this.id, retry_version: this.version,
+        exclude_nodes: [...this.#excluded], avoid_nodes: this.#d.suspects.list(), write_id: this.#writeId,
+      });
+      this.version = a.version;
+      const u = new ChunkUpload({ chunkId: this.id, version: a.version, replicas: a.replicas }, this.#d.apiKey, { size: this.len, idleTimeoutMs: this.#d.dataTimeoutMs });
+      this.#upload = u;
+      try {
+        for (const p of this.#pieces) await u.write(p);
+        return this.#done(await u.finish());
+      } catch (err) {
+        this.#failed(u, err);
+      } finally {
+        this.#upload = undefined;
+      }
+    }
+  }
+
+  #done(r: ChunkWriteResult): ChunkWriteResult {
+    if (r.size !== this.len) throw new GodfsError('unavailable', `chunk ${this.id}: ${r.size} bytes stored, ${this.len} sent`);
+    this.#pieces = []; // durable on every replica: the memory can go
+    return r;
+  }
+
+  #failed(u: ChunkUpload, err: unknown): void {
+    u.abort();
+    const e = asGodfs(err);
+    if (this.#aborted || FINAL.has(e.code)) throw e;
+    const blamed = failedNodeIdOf(e);
+    if (blamed) {
+      this.#excluded.add(blamed);
+      this.#d.suspects.add(blamed);
+    }
+    this.#lastErr = e;
+  }
+
+  abort(): void {
+    this.#aborted = true;
+    this.#upload?.abort();
+    this.#upload = undefined;
+    this.#pieces = [];
+  }
+}
+
+/** Streams a source into new chunks; returns what was written (nothing is committed here). */
+export async function streamChunks(d: WritePathDeps, source: WriteSource, o: StreamOptions): Promise<StreamedChunks> {
+  const writeId = randomUUID();
+  const replication = o.replication ?? 0;
+  const md5 = createHash('md5');
+  const results: ChunkWriteResult[] = [];
+  const ids: number[] = [];
+  const live = new Set<ChunkInFlight>();
+  let cur: ChunkInFlight | undefined;
+  let finishing: Promise<void> | undefined;
+  let size = 0;
+  const seal = async (c: ChunkInFlight) => {
+    const prev = finishing;
+    const at = results.length;
+    results.push(undefined as unknown as ChunkWriteResult);
+    finishing = c.complete().then((r) => {
+      results[at] = r;
+      live.delete(c);
+    });
+    finishing.catch(() => undefined);
+    // The next chunk streams only once the one before this has all its fsyncs: at most two chunks
+    // (this one finishing, the next streaming) are held in memory.
+    await prev;
+  };
+  try {
+    for await (let buf of iterate(source)) {
+      if (o.signal?.aborted) throw o.signal.reason ?? new GodfsError('unavailable', 'write aborted');
+      if (o.maxBytes !== undefined && size + buf.length > o.maxBytes) throw new TooLargeError(`the body is larger than ${o.maxBytes} bytes`);
+      md5.update(buf);
+      size += buf.length;
+      while (buf.length) {
+        if (!cur) {
+          const a = await d.allocate({ replication, size_hint: 0, retry_chunk_id: 0, retry_version: 0, exclude_nodes: [], avoid_nodes: d.suspects.list(), write_id: writeId });
+          cur = new ChunkInFlight(d, writeId, replication, a);
+          live.add(cur);
+          ids.push(cur.id);
+        }
+        const room = cur.unit - cur.len;
+        const piece = buf.length <= room ? buf : buf.subarray(0, room);
+        await cur.append(piece);
+        buf = buf.subarray(piece.length);
+        if (cur.len === cur.unit) {
+          const c = cur;
+          cur = undefined;
+          await seal(c);
+        }
+      }
+      o.onProgress?.(size);
+    }
+    if (o.signal?.aborted) throw o.signal.reason ?? new GodfsError('unavailable', 'write aborted');
+    if (cur) {
+      const c = cur;
+      cur = undefined;
+      await seal(c);
+    }
+    await finishing;
+    return { extents: results, size, md5: md5.digest('hex'), writeId, chunkIds: ids };
+  } catch (err) {
+    for (const c of live) c.abort();
+    cur?.abort();
+    await d.abandon(writeId, ids).catch(() => undefined);
+    throw err;
+  }
+}

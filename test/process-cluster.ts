@@ -1,0 +1,222 @@
+// Multi-process test cluster (CORRECTNESS.md B5 layer 2): a master and N chunkservers as separate
+// node processes on 127.0.0.1 ephemeral ports and real temp dirs, plus an sdk client in the test
+// process. Processes can be SIGKILLed, stopped and restarted on the same data directory (same node
+// id). Every child is killed by destroy(), and by an exit hook should the test process die first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { ChunkserverOptions } from '../cluster/chunkserver/server.js';
+import type { MasterOptions } from '../cluster/master/server.js';
+import { GodfsClient } from '../sdk/client.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/server-proc.js', import.meta.url));
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+export interface ProcessClusterOptions {
+  chunkservers: number;
+  replication?: number;
+  apiKey?: string;
+  /** Extra master options (short intervals are the defaults here). */
+  master?: Partial<MasterOptions>;
+  /** Extra chunkserver options, per index. */
+  chunkserver?: (i: number) => Partial<ChunkserverOptions>;
+  /** Sdk client options. */
+  client?: { writeUnitBytes?: number; writeAttempts?: number };
+}
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  info: { address: string; controlAddress?: string; httpAddress?: string; nodeId?: string };
+}
+
+export interface ChunkserverSlot {
+  index: number;
+  dataDir: string;
+  nodeId: string;
+  proc: Proc | undefined;
+  address: string;
+}
+
+export const KEY = 'proc-test-key';
+
+export class ProcessCluster {
+  readonly dir: string;
+  readonly opts: ProcessClusterOptions;
+  master!: Proc;
+  readonly chunkservers: ChunkserverSlot[] = [];
+  client!: GodfsClient;
+
+  private constructor(dir: string, opts: ProcessClusterOptions) {
+    this.dir = dir;
+    this.opts = opts;
+  }
+
+  static async start(opts: ProcessClusterOptions): Promise<ProcessCluster> {
+    const c = new ProcessCluster(await mkdtemp(join(tmpdir(), 'godfs-proc-')), opts);
+    try {
+      await mkdir(join(c.dir, 'logs'));
+      c.master = await c.#spawn('master', 'master', {
+        dataDir: join(c.dir, 'master'),
+        listen: '127.0.0.1:0',
+        apiKey: opts.apiKey ?? KEY,
+        replication: opts.replication ?? 3,
+        heartbeatIntervalMs: 200,
+        nodeDeadAfterMs: 2000,
+        gcGraceMs: 2500,
+        gcIntervalMs: 250,
+        repairIntervalMs: 250,
+        repairConcurrency: 4,
+        repairBytesPerSec: 0,
+        ...opts.master,
+      });
+      for (let i = 0; i < opts.chunkservers; i++) {
+        c.chunkservers.push({ index: i, dataDir: join(c.dir, `cs${i}`), nodeId: '', proc: undefined, address: '' });
+      }
+      await Promise.all(c.chunkservers.map((s) => c.startChunkserver(s.index)));
+      c.client = new GodfsClient({ master: c.master.info.address, apiKey: opts.apiKey ?? KEY, ...opts.client });
+      await c.waitFor(async () => (await c.client.clusterStats()).nodesAlive === opts.chunkservers, 15_000, 'every chunkserver registered');
+      return c;
+    } catch (err) {
+      await c.destroy();
+      throw err;
+    }
+  }
+
+  async #spawn(name: string, role: string, options: object): Promise<Proc> {
+    const log = createWriteStream(join(this.dir, 'logs', `${name}.log`), { flags: 'a' });
+    await once(log, 'open');
+    const child = spawn(process.execPath, [FIXTURE, role, JSON.stringify(options)], { stdio: ['pipe', 'pipe', log] });
+    children.add(child);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+      children.delete(child);
+      log.end();
+      resolve(code);
+    }));
+    const lines = createInterface({ input: child.stdout! });
+    const info = await new Promise<Proc['info']>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${name} did not start within 20 s`)), 20_000);
+      lines.once('line', (line) => {
+        clearTimeout(t);
+        try {
+          resolve(JSON.parse(line) as Proc['info']);
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+      void exited.then((code) => reject(new Error(`${name} exited with ${code} before listening (see ${join(this.dir, 'logs', `${name}.log`)})`)));
+    });
+    return { name, child, exited, info };
+  }
+
+  /** Starts (or restarts) chunkserver `i` on its data directory: same node id, a new port. */
+  async startChunkserver(i: number): Promise<ChunkserverSlot> {
+    const s = this.chunkservers[i]!;
+    if (s.proc) throw new Error(`chunkserver ${i} is running`);
+    s.proc = await this.#spawn(`cs${i}`, 'chunkserver', {
+      dataDir: s.dataDir,
+      listen: '127.0.0.1:0',
+      master: this.master.info.address,
+      apiKey: this.opts.apiKey ?? KEY,
+      scrubBytesPerSec: 0,
+      ...this.opts.chunkserver?.(i),
+    });
+    s.nodeId = s.proc.info.nodeId!;
+    s.address = s.proc.info.address;
+    return s;
+  }
+
+  /** Sends a signal to chunkserver `i` and waits for it to exit (SIGKILL: a crash; SIGTERM: a clean stop). */
+  async stopChunkserver(i: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const s = this.chunkservers[i]!;
+    const p = s.proc;
+    if (!p) return;
+    p.child.kill(signal);
+    await p.exited;
+    s.proc = undefined;
+  }
+
+  byNodeId(id: string): ChunkserverSlot | undefined {
+    return this.chunkservers.find((s) => s.nodeId === id);
+  }
+
+  /** chunk id → path of every chunk file on chunkserver `i`'s disk. */
+  async chunkFiles(i: number): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    const root = join(this.chunkservers[i]!.dataDir, 'chunks');
+    let shards: string[];
+    try {
+      shards = await readdir(root);
+    } catch {
+      return out;
+    }
+    for (const shard of shards) {
+      for (const n of await readdir(join(root, shard)).catch(() => [] as string[])) {
+        const m = /^(\d+)\.chunk$/.exec(n);
+        if (m) out.set(Number(m[1]), join(root, shard, n));
+      }
+    }
+    return out;
+  }
+
+  /** Every chunk id on any chunkserver's disk → the indexes of the chunkservers holding it. */
+  async allChunkFiles(): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    for (const s of this.chunkservers) {
+      for (const id of (await this.chunkFiles(s.index)).keys()) out.set(id, [...(out.get(id) ?? []), s.index]);
+    }
+    return out;
+  }
+
+  async waitFor(cond: () => Promise<boolean> | boolean, timeoutMs: number, what: string, pollMs = 100): Promise<number> {
+    const t0 = Date.now();
+    for (;;) {
+      try {
+        if (await cond()) return Date.now() - t0;
+      } catch {
+        /* keep polling */
+      }
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  /** The master's /metrics text. */
+  async metrics(): Promise<string> {
+    const res = await fetch(`http://${this.master.info.httpAddress}/metrics`);
+    return res.text();
+  }
+
+  /** The last lines of a process log (for failure messages). */
+  async logTail(name: string, lines = 20): Promise<string> {
+    const text = await readFile(join(this.dir, 'logs', `${name}.log`), 'utf8').catch(() => '');
+    return text.trim().split('\n').slice(-lines).join('\n');
+  }
+
+  /** Kills every process (SIGKILL) and removes the directory (kept when GODFS_KEEP_TEST_DIRS is set). */
+  async destroy(): Promise<void> {
+    this.client?.close();
+    const procs = [this.master, ...this.chunkservers.map((s) => s.proc)].filter((p): p is Proc => p !== undefined);
+    for (const p of procs) p.child.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    for (const s of this.chunkservers) s.proc = undefined;
+    if (process.env.GODFS_KEEP_TEST_DIRS) console.log(`      (kept ${this.dir})`);
+    else await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A metric's value from Prometheus text: `name` (first sample, any labels) or `name{label="v"}` (exact). */
+export function metricValue(text: string, name: string): number | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`^${esc}${name.includes('{') ? '' : '(?:\\{[^}]*\\})?'} ([0-9.e+-]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
