@@ -264,7 +264,7 @@ export class GodfsClient implements Godfs, GodfsAdmin {
   async writeAt(path: string, offset: number, source: WriteSource, opts: { signal?: AbortSignal; replication?: number } = {}): Promise<FileInfo> {
     const p = normalizePath(path);
     if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidArgumentError('offset must be a non-negative integer');
-    const w = await this.#streamChunks(source, opts);
+    const w = await this.#streamChunks(source, { ...opts, md5: false });
     const ino = await this.#commit(w, () =>
       this.#call<Inode__Output>('CommitWrite', {
         path: p, mode: 'WRITE_AT', offset, extents: this.#extentsOut(w.extents), length: w.size, etag: '', create: true,

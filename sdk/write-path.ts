@@ -36,6 +36,8 @@ export interface StreamOptions {
   replication?: number;
   signal?: AbortSignal;
   onProgress?: (n: number) => void;
+  /** Hash the content for an ETag (default true); writeAt has no use for a partial MD5. */
+  md5?: boolean;
 }
 
 export interface StreamedChunks {
@@ -180,7 +182,7 @@ class ChunkInFlight {
 export async function streamChunks(d: WritePathDeps, source: WriteSource, o: StreamOptions): Promise<StreamedChunks> {
   const writeId = randomUUID();
   const replication = o.replication ?? 0;
-  const md5 = createHash('md5');
+  const md5 = o.md5 === false ? undefined : createHash('md5');
   const results: ChunkWriteResult[] = [];
   const ids: number[] = [];
   const live = new Set<ChunkInFlight>();
@@ -204,7 +206,7 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
     for await (let buf of iterate(source)) {
       if (o.signal?.aborted) throw o.signal.reason ?? new GodfsError('unavailable', 'write aborted');
       if (o.maxBytes !== undefined && size + buf.length > o.maxBytes) throw new TooLargeError(`the body is larger than ${o.maxBytes} bytes`);
-      md5.update(buf);
+      md5?.update(buf);
       size += buf.length;
       while (buf.length) {
         if (!cur) {
@@ -232,7 +234,7 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
       await seal(c);
     }
     await finishing;
-    return { extents: results, size, md5: md5.digest('hex'), writeId, chunkIds: ids };
+    return { extents: results, size, md5: md5?.digest('hex') ?? '', writeId, chunkIds: ids };
   } catch (err) {
     for (const c of live) c.abort();
     cur?.abort();
