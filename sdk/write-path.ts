@@ -13,7 +13,7 @@ import type { AllocateResponse__Output } from '../proto/generated/godfs/master/v
 import { ChunkUpload, failedNodeIdOf, type ChunkWriteResult } from './chunk-io.js';
 import type { WriteSource } from './types.js';
 
-export const DEFAULT_WRITE_UNIT = 16 * 2 ** 20;
+export const DEFAULT_WRITE_UNIT = 8 * 2 ** 20;
 export const DEFAULT_WRITE_ATTEMPTS = 4;
 /** A node that failed a write is avoided (when others have room) for this long. */
 const SUSPECT_MS = 10_000;
