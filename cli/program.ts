@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerClientCommands } from './client-commands.js';
 import { registerMountCommand } from './mount-command.js';
+import { registerS3Commands } from './s3-commands.js';
 import { registerServerCommands } from './server-commands.js';
 import { registerUpCommand } from './up.js';
 
@@ -43,6 +44,8 @@ or ./data/credentials.json written by godfs up):
   godfs ls -l /photos                       godfs stat --json /photos/photo.jpg
   godfs mkdir -p /a/b   godfs mv /a /c   godfs rm -r /c   godfs cat /notes.txt
   godfs admin nodes     godfs admin stats
+  godfs presign photos/a.jpg                a presigned S3 URL (GET; --method PUT|HEAD, --expires-in 7d)
+  godfs admin keys create|list|revoke       S3 access keys (--bucket, --read-only)
 
 Every command has --help. Errors print "godfs: <message> (<code>)"; exit status 2 means a usage error, 1 any other failure.`,
   );
@@ -51,6 +54,7 @@ Every command has --help. Errors print "godfs: <message> (<code>)"; exit status 
   registerClientCommands(program);
   registerAdminCommands(program);
   registerMountCommand(program);
+  registerS3Commands(program);
   return program;
 }
 

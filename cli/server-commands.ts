@@ -3,6 +3,7 @@
 // when the command runs, so client commands and --help start fast.
 import { Option, type Command } from 'commander';
 import { envOption, envSwitch, logLevelOption, parseAddress, parseCount, parseSize } from './options.js';
+import { UsageError } from './report.js';
 import { runServer } from './run-server.js';
 
 const DEFAULT_MASTER = '127.0.0.1:9090';
@@ -41,7 +42,26 @@ export interface GatewayFlags {
   maxBodyBytes?: number;
   allowAnonymousRead: boolean;
   allowAnonymousWrite: boolean;
+  s3AccessKey?: string;
+  s3SecretKey?: string;
+  s3Region: string;
+  s3Domain?: string;
   logLevel: string;
+}
+
+/** The S3 flags `godfs gateway` and `godfs up` share (the root key pair, region, virtual-host domain). */
+export function s3Options(): Option[] {
+  return [
+    envOption('--s3-access-key <id>', 'S3 root access key id (all buckets, read-write)', 'GODFS_S3_ACCESS_KEY'),
+    envOption('--s3-secret-key <secret>', 'S3 root secret key (with --s3-access-key)', 'GODFS_S3_SECRET_KEY'),
+    envOption('--s3-region <region>', 'region the S3 API reports (signatures of any region are accepted)', 'GODFS_S3_REGION', undefined, 'us-east-1'),
+    envOption('--s3-domain <domain>', 'enables virtual-hosted–style S3: <bucket>.<domain>', 'GODFS_S3_DOMAIN'),
+  ];
+}
+
+/** A root key needs both halves; half a pair is a usage error rather than a silently keyless gateway. */
+export function checkS3Pair(accessKey: string | undefined, secretKey: string | undefined): void {
+  if (!!accessKey !== !!secretKey) throw new UsageError('--s3-access-key and --s3-secret-key (GODFS_S3_ACCESS_KEY, GODFS_S3_SECRET_KEY) go together: give both or neither');
 }
 
 export function apiKeyOption(what: string): Option {
@@ -127,18 +147,24 @@ export function registerServerCommands(program: Command): void {
       );
     });
 
-  program
+  const gateway = program
     .command('gateway')
-    .summary('run the HTTP gateway (native /v1 REST)')
-    .description('Runs the gateway in the foreground: the /v1 REST API (docs/rest-v1.md) over the sdk, plus /healthz, /readyz and /metrics. Logs JSON to stdout; stops cleanly on SIGINT/SIGTERM.')
+    .summary('run the HTTP gateway (native /v1 REST and the S3 API)')
+    .description(
+      'Runs the gateway in the foreground: the /v1 REST API (docs/rest-v1.md) and the S3 API (docs/s3-compatibility.md) on one address over the sdk, plus /healthz, /readyz and /metrics. ' +
+        'S3 requests are signed with the root key (--s3-access-key/--s3-secret-key) or a key made with `godfs admin keys create`. Logs JSON to stdout; stops cleanly on SIGINT/SIGTERM.',
+    )
     .addOption(envOption('--master <host:port>', 'master gRPC address', 'GODFS_MASTER', parseAddress, DEFAULT_MASTER))
     .addOption(envOption('--listen <host:port>', 'HTTP address (port 0 = ephemeral)', 'GODFS_GATEWAY_LISTEN', parseAddress, '127.0.0.1:9000'))
     .addOption(apiKeyOption('bearer API key that /v1 requires and the gateway uses towards the cluster'))
     .addOption(envOption('--max-body-bytes <size>', 'largest request body accepted (413 above; e.g. 5GiB; default: 5TiB, the S3 object limit)', 'GODFS_MAX_BODY_BYTES', parseSize))
     .addOption(envSwitch('--allow-anonymous-read', 'serve GET/HEAD without credentials', 'GODFS_ALLOW_ANONYMOUS_READ'))
-    .addOption(envSwitch('--allow-anonymous-write', 'accept writes without credentials (dangerous)', 'GODFS_ALLOW_ANONYMOUS_WRITE'))
+    .addOption(envSwitch('--allow-anonymous-write', 'accept writes without credentials (dangerous)', 'GODFS_ALLOW_ANONYMOUS_WRITE'));
+  for (const opt of s3Options()) gateway.addOption(opt);
+  gateway
     .addOption(logLevelOption())
     .action(async (o: GatewayFlags) => {
+      checkS3Pair(o.s3AccessKey, o.s3SecretKey);
       const [{ startGateway }, { GodfsClient }] = await Promise.all([import('../gateway/server.js'), import('../sdk/client.js')]);
       const client = new GodfsClient({ master: o.master, apiKey: o.apiKey || undefined });
       process.exitCode = await runServer(
@@ -154,6 +180,7 @@ export function registerServerCommands(program: Command): void {
               allowAnonymousWrite: o.allowAnonymousWrite,
               maxBodyBytes: o.maxBodyBytes,
               logger,
+              s3: { rootAccessKey: o.s3AccessKey || undefined, rootSecretKey: o.s3SecretKey || undefined, region: o.s3Region, domain: o.s3Domain || undefined },
             });
             return {
               address: gw.address,

@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { createLogger, type Logger } from '../common/log.js';
 import { formatHostPort, parseHostPort } from '../common/net.js';
-import { resolveApiKey, writeCredentials, CREDENTIALS_FILE } from './credentials.js';
+import { resolveApiKey, resolveS3Key, writeCredentials, CREDENTIALS_FILE } from './credentials.js';
 import { envOption, logLevelOption, parseAddress, parseCount, parseSize } from './options.js';
 import { UsageError } from './report.js';
+import { checkS3Pair, s3Options } from './server-commands.js';
 import { SupervisedChild, type SupervisorOptions } from './supervisor.js';
 
 export interface UpFlags {
@@ -23,6 +24,10 @@ export interface UpFlags {
   chunkserverPort: number;
   maxBodyBytes?: number;
   logs?: string;
+  s3AccessKey?: string;
+  s3SecretKey?: string;
+  s3Region: string;
+  s3Domain?: string;
   logLevel: string;
 }
 
@@ -49,19 +54,19 @@ export function connectable(addr: string): string {
 }
 
 export function registerUpCommand(program: Command): void {
-  program
+  const up = program
     .command('up')
     .summary('run a whole cluster on this machine (master, chunkservers, gateway)')
     .description(
       'Runs a master, N chunkservers and the gateway as supervised child processes of this one: data under <data>/master and <data>/chunkserver-<i>, the /v1 REST API on --listen. ' +
         'A child that dies is restarted with backoff; SIGINT/SIGTERM stops them all. ' +
-        'The API key is --api-key/GODFS_API_KEY, or one generated once and kept in <data>/credentials.json (mode 0600). ' +
+        'The API key is --api-key/GODFS_API_KEY, or one generated once and kept in <data>/credentials.json (mode 0600); so is the S3 root key pair (--s3-access-key/--s3-secret-key). ' +
         'Child pids are in <data>/pids.json, child logs in <data>/logs. Restarting on the same data directory serves every file again.\n\n' +
         'Replication defaults to 1: every chunkserver started here shares one disk, so more replicas would cost space and write bandwidth without protecting against that disk failing (ARCHITECTURE.md allows R=1 on a single disk). ' +
         'Use --replication 2 or 3 to exercise the replication pipeline.',
     )
     .addOption(envOption('--data <dir>', 'data directory of the whole cluster', 'GODFS_DATA', undefined, './data'))
-    .addOption(envOption('--listen <host:port>', 'gateway HTTP address (/v1 REST)', 'GODFS_GATEWAY_LISTEN', parseAddress, '127.0.0.1:9000'))
+    .addOption(envOption('--listen <host:port>', 'gateway HTTP address (/v1 REST and S3)', 'GODFS_GATEWAY_LISTEN', parseAddress, '127.0.0.1:9000'))
     .addOption(envOption('--master-listen <host:port>', 'master gRPC address (what client commands take as --master)', 'GODFS_MASTER_LISTEN', parseAddress, '127.0.0.1:9090'))
     .addOption(envOption('--chunkservers <n>', 'number of chunkservers', 'GODFS_CHUNKSERVERS', (v) => parseCount(v, 1), 3))
     .addOption(envOption('--replication <n>', 'replication factor of new chunks (≤ chunkservers; 1 suits a single disk)', 'GODFS_REPLICATION', (v) => parseCount(v, 1), 1))
@@ -69,11 +74,11 @@ export function registerUpCommand(program: Command): void {
     .addOption(envOption('--max-chunk-size <size>', 'largest chunk (bytes, or 32MiB etc.)', 'GODFS_MAX_CHUNK_SIZE', parseSize, 64 * 2 ** 20, '64MiB'))
     .addOption(envOption('--chunkserver-port <port>', 'first chunkserver data port; chunkserver i listens on port+i (0 = ephemeral ports)', 'GODFS_CHUNKSERVER_PORT', (v) => parseCount(v, 0), 0))
     .addOption(envOption('--max-body-bytes <size>', 'largest /v1 request body the gateway accepts (default: 5TiB)', 'GODFS_MAX_BODY_BYTES', parseSize))
-    .addOption(envOption('--logs <dir>', "directory for the children's JSON logs, or - to print them on stdout", 'GODFS_LOGS', undefined, undefined, '<data>/logs'))
-    .addOption(logLevelOption())
-    .action(async (o: UpFlags) => {
-      process.exitCode = await runUp(o);
-    });
+    .addOption(envOption('--logs <dir>', "directory for the children's JSON logs, or - to print them on stdout", 'GODFS_LOGS', undefined, undefined, '<data>/logs'));
+  for (const opt of s3Options()) up.addOption(opt);
+  up.addOption(logLevelOption()).action(async (o: UpFlags) => {
+    process.exitCode = await runUp(o);
+  });
 }
 
 async function checkNotRunning(dataDir: string): Promise<void> {
@@ -95,6 +100,7 @@ async function checkNotRunning(dataDir: string): Promise<void> {
 }
 
 export async function runUp(o: UpFlags): Promise<number> {
+  checkS3Pair(o.s3AccessKey, o.s3SecretKey);
   if (o.replication > o.chunkservers) throw new UsageError(`--replication ${o.replication} needs at least as many chunkservers (got --chunkservers ${o.chunkservers})`);
   const log = createLogger({ role: 'up' }, o.logLevel);
   const dataDir = resolve(o.data);
@@ -105,6 +111,8 @@ export async function runUp(o: UpFlags): Promise<number> {
 
   const { apiKey, generated } = await resolveApiKey(dataDir, o.apiKey);
   if (generated) log.info({ file: join(dataDir, CREDENTIALS_FILE) }, 'generated a new API key');
+  const s3Key = await resolveS3Key(dataDir, { accessKeyId: o.s3AccessKey, secretKey: o.s3SecretKey });
+  if (s3Key.generated) log.info({ file: join(dataDir, CREDENTIALS_FILE) }, 'generated a new S3 root key pair');
 
   // Children get exactly the configuration we pass: no GODFS_* of ours leaks into them (a GODFS_NODE_ID
   // meant for something else would give every chunkserver the same id). The key travels in the
@@ -112,6 +120,8 @@ export async function runUp(o: UpFlags): Promise<number> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GODFS_')) env[k] = v;
   env.GODFS_API_KEY = apiKey;
+  env.GODFS_S3_ACCESS_KEY = s3Key.accessKeyId;
+  env.GODFS_S3_SECRET_KEY = s3Key.secretKey;
   env.GODFS_LOG_LEVEL = o.logLevel;
 
   const cliPath = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -157,6 +167,9 @@ export async function runUp(o: UpFlags): Promise<number> {
         '--listen',
         gatewayListen,
         ...(o.maxBodyBytes !== undefined ? ['--max-body-bytes', String(o.maxBodyBytes)] : []),
+        '--s3-region',
+        o.s3Region,
+        ...(o.s3Domain ? ['--s3-domain', o.s3Domain] : []),
       ],
     },
     sup,
@@ -214,13 +227,14 @@ export async function runUp(o: UpFlags): Promise<number> {
     gatewayListen = g.address;
     cs.forEach((l, i) => chunkservers[i]!.setListen(l.address));
     const endpoint = `http://${connectable(gatewayListen)}`;
-    await writeCredentials(dataDir, { apiKey, master: connectable(masterListen), endpoint });
+    const s3 = { accessKeyId: s3Key.accessKeyId, secretKey: s3Key.secretKey, region: o.s3Region };
+    await writeCredentials(dataDir, { apiKey, master: connectable(masterListen), endpoint, s3 });
     const ready = await Promise.race([waitReady(endpoint, READY_TIMEOUT_MS, () => stopping !== undefined), fatalError]);
     for (const c of children) c.failFast = false;
     writePids();
     if (stopping) return await done;
     const credentialsHint = dataDir === resolve('data') ? '' : ` --credentials ${join(dataDir, CREDENTIALS_FILE)}`;
-    printBanner({ credentialsHint, endpoint, master: connectable(masterListen), apiKey, dataDir, logDir, ready, chunkservers: o.chunkservers, replication: o.replication });
+    printBanner({ credentialsHint, endpoint, master: connectable(masterListen), apiKey, s3, dataDir, logDir, ready, chunkservers: o.chunkservers, replication: o.replication });
     log.info({ endpoint, master: connectable(masterListen), ready }, 'godfs is up');
   } catch (err) {
     if (!stopping) {
@@ -278,15 +292,32 @@ async function printLogTail(file: string): Promise<void> {
   if (lines.length && lines[0]) process.stderr.write(`--- last lines of ${file} ---\n${lines.join('\n')}\n`);
 }
 
-function printBanner(b: { credentialsHint: string; endpoint: string; master: string; apiKey: string; dataDir: string; logDir: string | undefined; ready: boolean; chunkservers: number; replication: number }): void {
+interface Banner {
+  credentialsHint: string;
+  endpoint: string;
+  master: string;
+  apiKey: string;
+  s3: { accessKeyId: string; secretKey: string; region: string };
+  dataDir: string;
+  logDir: string | undefined;
+  ready: boolean;
+  chunkservers: number;
+  replication: number;
+}
+
+function printBanner(b: Banner): void {
   const url = `${b.endpoint}/v1/fs/content?path=/hello.txt`;
   const auth = `-H "Authorization: Bearer ${b.apiKey}"`;
+  const awsEnv = `AWS_ACCESS_KEY_ID=${b.s3.accessKeyId} AWS_SECRET_ACCESS_KEY=${b.s3.secretKey} AWS_DEFAULT_REGION=${b.s3.region}`;
   const lines = [
     '',
     b.ready ? 'godfs is up.' : 'godfs is up, but /readyz does not answer 200 yet (see the logs).',
     `  endpoint  ${b.endpoint}/v1   (native REST, docs/rest-v1.md)`,
+    `  s3        ${b.endpoint}   (S3 API, path-style, region ${b.s3.region}, docs/s3-compatibility.md)`,
     `  master    ${b.master}   (for godfs client commands: --master)`,
     `  api key   ${b.apiKey}`,
+    `  s3 key    ${b.s3.accessKeyId}`,
+    `  s3 secret ${b.s3.secretKey}`,
     `  data      ${b.dataDir}   (${b.chunkservers} chunkservers, replication ${b.replication}; credentials in ${CREDENTIALS_FILE})`,
     `  logs      ${b.logDir ?? 'stdout'}`,
     '',
@@ -296,6 +327,12 @@ function printBanner(b: { credentialsHint: string; endpoint: string; master: str
     `  npx godfs put -p ./README.md /docs/README.md${b.credentialsHint}`,
     `  npx godfs ls -l /docs${b.credentialsHint}`,
     b.credentialsHint ? '' : '  (client commands read ./data/credentials.json; elsewhere set GODFS_MASTER and GODFS_API_KEY)',
+    '',
+    'S3 (aws-cli, the SDKs, boto3, s3cmd, rclone, minio-js; path-style addressing):',
+    `  export ${awsEnv}`,
+    `  aws --endpoint-url ${b.endpoint} s3 mb s3://photos`,
+    `  aws --endpoint-url ${b.endpoint} s3 cp ./README.md s3://photos/`,
+    `  npx godfs presign photos/README.md${b.credentialsHint}`,
     '',
     'Ctrl-C stops the cluster; the data directory keeps every file for the next start.',
     '',

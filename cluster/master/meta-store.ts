@@ -115,7 +115,7 @@ export class MetaStore {
     this.#sinceSnapshot++;
     await durable;
     if (!this.#snapshotting && (this.#sinceSnapshot >= (this.#opts.snapshotEvery ?? 100_000) || this.#wal.size >= (this.#opts.snapshotBytes ?? 256 * 2 ** 20))) {
-      this.#snapshotting = this.snapshot().finally(() => (this.#snapshotting = undefined));
+      void this.snapshot().catch((err: unknown) => this.#opts.logger.error({ err }, 'snapshot failed'));
     }
     return result;
   }
@@ -126,7 +126,17 @@ export class MetaStore {
   }
 
   /** Writes a snapshot of the current state and drops the log segments it covers. */
-  async snapshot(): Promise<void> {
+  /** One snapshot at a time: a call made while one runs waits for it, then takes its own. */
+  snapshot(): Promise<void> {
+    const run = (this.#snapshotting ?? Promise.resolve()).catch(() => undefined).then(() => this.#snapshotOnce());
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.#snapshotting === tracked) this.#snapshotting = undefined;
+    });
+    this.#snapshotting = tracked;
+    return run;
+  }
+
+  async #snapshotOnce(): Promise<void> {
     const nextSeq = this.#walSeq + 1;
     const { wal: newWal } = await Wal.open<Command>(join(this.#dir, segmentName(nextSeq)), this.#onFatal);
     // Synchronous section: the state at exactly `index`, and every later command goes to the new

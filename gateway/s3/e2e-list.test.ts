@@ -27,6 +27,17 @@ describe('S3 listing (end to end)', function () {
   });
   after(async () => f?.close());
 
+  it('writes IsTruncated as an explicit true/false, never an empty element (aws-sdk-go, so rclone, cannot parse one)', async () => {
+    const queries: Array<Record<string, string>> = [{ 'list-type': '2' }, {}, { uploads: '' }, { 'list-type': '2', 'max-keys': '1' }];
+    for (const query of queries) {
+      const res = await signedRequest(f.base, { method: 'GET', path: `/${B}`, query });
+      assert.equal(res.status, 200);
+      const xml = res.body.toString();
+      assert.match(xml, /<IsTruncated>(true|false)<\/IsTruncated>/, `${JSON.stringify(query)}: ${xml.slice(0, 300)}`);
+      assert.doesNotMatch(xml, /<IsTruncated\/>/);
+    }
+  });
+
   it('lists every key in UTF-8 byte order across directories (a-b, a.txt, then a/…, then a0)', async () => {
     const r = await f.s3.send(new ListObjectsV2Command({ Bucket: B }));
     assert.deepEqual(r.Contents?.map((c) => c.Key), SORTED);

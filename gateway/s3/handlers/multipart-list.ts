@@ -43,7 +43,7 @@ export async function listParts(ctx: S3Context, bucket: string, key: string, upl
       el('PartNumberMarker', marker),
       page.length ? el('NextPartNumberMarker', page[page.length - 1]!.partNumber) : undefined,
       el('MaxParts', max),
-      el('IsTruncated', truncated),
+      el('IsTruncated', String(truncated)),
       encode ? el('EncodingType', 'url') : undefined,
       page.map((p) => el('Part', el('PartNumber', p.partNumber), el('LastModified', isoSeconds(p.modifiedMs)), el('ETag', formatEtag(p.etag)), el('Size', p.size))),
     ),
@@ -110,7 +110,7 @@ export async function listMultipartUploads(ctx: S3Context, bucket: string): Prom
       el('Prefix', enc(prefix)),
       opt('Delimiter', delimiter === '' ? undefined : enc(delimiter)),
       el('MaxUploads', max),
-      el('IsTruncated', truncated),
+      el('IsTruncated', String(truncated)),
       encode ? el('EncodingType', 'url') : undefined,
       uploads.map((u) =>
         el('Upload', el('Key', enc(u.key)), el('UploadId', u.upload.uploadId), initiator(), ownerXml(), el('StorageClass', 'STANDARD'), el('Initiated', isoSeconds(u.upload.createdMs))),
