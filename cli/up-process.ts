@@ -130,6 +130,10 @@ export async function startUp(o: UpOptions): Promise<UpProcess> {
   while (Date.now() < deadline && !(await pidsOf().then((p) => p.gateway.pid !== undefined && p.endpoint !== undefined, () => false))) {
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The banner may reach the pipe in several pieces: wait for its last line so callers see all of it.
+  while (Date.now() < deadline && proc.exitCode === null && !out.includes('Ctrl-C stops the cluster')) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   if (!creds) {
     await kill();
     throw new Error(`godfs up wrote no credentials.json\n--- output ---\n${out}`);
