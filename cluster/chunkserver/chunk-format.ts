@@ -13,9 +13,10 @@
 // (IEEE, zlib.crc32 from node:zlib; HDFS uses CRC32C — same strength for detecting media errors).
 // The footer carries its own CRC so a corrupt footer is told apart from corrupt data at load time.
 import { crc32 } from 'node:zlib';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChecksumMismatchError, GodfsError } from '../../common/errors.js';
+export { fsyncDir } from '../../common/fsync.js';
 
 export const BLOCK_SIZE = 64 * 1024;
 export const DEFAULT_MAX_CHUNK_SIZE = 64 * 2 ** 20;
@@ -142,11 +143,3 @@ export async function readAt(fh: FileHandle, length: number, position: number): 
   return buf;
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}

@@ -12,6 +12,7 @@ import type { Command } from './commands.js';
 import { Fsm } from './fsm.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { Wal } from './wal.js';
+import { fsyncDir } from '../../common/fsync.js';
 
 export interface MetaStoreOptions {
   /** Take a snapshot after this many commands (default 100k) or this many log bytes (default 256 MiB). */
@@ -21,14 +22,6 @@ export interface MetaStoreOptions {
   onFatal?: (err: unknown) => void;
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 const segmentName = (seq: number) => `wal-${String(seq).padStart(16, '0')}.log`;
 const segmentSeq = (name: string): number | undefined => (/^wal-\d{16}\.log$/.test(name) ? Number(name.slice(4, 20)) : undefined);
