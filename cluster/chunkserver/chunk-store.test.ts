@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GodfsError } from '../../common/errors.js';
-import { BLOCK_SIZE, chunkPath } from './chunk-format.js';
+import { BLOCK_SIZE, chunkPath } from '../../common/chunk-format.js';
 import { ChunkStore } from './chunk-store.js';
 import { KiB, MiB, TempDirs, collect, flipByte, pieces } from './test-util.js';
 

@@ -5,18 +5,15 @@
 import { mkdir, open, readdir, rename, rm, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { ChecksumMismatchError, GodfsError, InvalidRangeError, NotFoundError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/log.js';
 import {
   BLOCK_SIZE, DEFAULT_MAX_CHUNK_SIZE, TRAILER_SIZE, chunkPath, decodeTrailer, fileSizeFor, footerIsIntact, fsyncDir,
-  isValidChunkId, isValidVersion, readAt, shardOf, type ChunkInfo,
-} from './chunk-format.js';
+  isValidChunkId, isValidVersion, readAt, readVerified, shardOf, ChunkCorruptError, type ChunkInfo,
+} from '../../common/chunk-format.js';
 import { ChunkWriter, diskError, type WriterHost } from './chunk-writer.js';
 export { BLOCK_SIZE, DEFAULT_MAX_CHUNK_SIZE, ChunkWriter, type ChunkInfo };
 
-/** Blocks read (and verified) per disk read: 1 MiB. */
-const READ_BATCH_BLOCKS = 16;
 /** After a write ran out of space, the node reports itself full for this long (or until a delete). */
 const FULL_LATCH_MS = 30_000;
 
@@ -316,42 +313,17 @@ export class ChunkStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`chunk ${id} not found`);
       throw diskError(err, `read chunk ${id}`);
     }
-    const at = (len: number, pos: number) =>
-      readAt(fh, len, pos).catch((err: unknown) => (err instanceof ChecksumMismatchError ? this.#mismatch(id, -1, 'the file is truncated', e.version) : Promise.reject(err)));
     try {
       // The file we opened may have been replaced since the index lookup: trust its own trailer.
-      const t = decodeTrailer(await at(TRAILER_SIZE, e.fileBytes - TRAILER_SIZE));
-      if (!t || t.size !== e.size) this.#mismatch(id, -1, 'the footer is unreadable', e.version);
-      if (t!.version !== e.version) throw new GodfsError('unavailable', `chunk ${id} changed while being opened`);
-      if (length === 0) return;
-      const end = offset + length;
-      const first = Math.floor(offset / BLOCK_SIZE);
-      const last = Math.floor((end - 1) / BLOCK_SIZE);
-      const crcs = await at(4 * (last - first + 1), e.size + 4 * first);
-      for (let b = first; b <= last; b += READ_BATCH_BLOCKS) {
-        const bEnd = Math.min(last + 1, b + READ_BATCH_BLOCKS);
-        const start = b * BLOCK_SIZE;
-        const data = await at(Math.min(bEnd * BLOCK_SIZE, e.size) - start, start);
-        // GFS §5.2: verify each block before returning any of its bytes.
-        let verified = 0;
-        let bad = -1;
-        for (let k = b; k < bEnd; k++) {
-          const s = (k - b) * BLOCK_SIZE;
-          const block = data.subarray(s, Math.min(s + BLOCK_SIZE, data.length));
-          if (crc32(block) !== crcs.readUInt32BE(4 * (k - first))) {
-            bad = k;
-            break;
-          }
-          verified = s + block.length;
-        }
-        const from = Math.max(offset, start) - start;
-        const to = Math.min(end, start + verified) - start;
-        if (to > from) {
-          if (!scrub) this.bytesRead += to - from;
-          yield data.subarray(from, to);
-        }
-        if (bad >= 0) this.#mismatch(id, bad, 'stored CRC does not match the data', e.version);
+      const onChanged = (t: { size: number; version: number }) =>
+        t.size !== e.size ? new ChunkCorruptError(-1, 'the footer is unreadable') : new GodfsError('unavailable', `chunk ${id} changed while being opened`);
+      for await (const data of readVerified(fh, e.fileBytes, offset, length, { size: e.size, version: e.version, onChanged })) {
+        if (!scrub) this.bytesRead += data.length;
+        yield data;
       }
+    } catch (err) {
+      if (err instanceof ChunkCorruptError) this.#mismatch(id, err.block, err.reason, e.version);
+      throw err;
     } finally {
       await fh.close();
     }

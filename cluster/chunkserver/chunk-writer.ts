@@ -7,7 +7,7 @@
 // backpressure reaches the socket without ever holding a whole chunk in memory.
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { GodfsError } from '../../common/errors.js';
-import { BlockChecksummer, encodeFooter, type ChunkInfo } from './chunk-format.js';
+import { BlockChecksummer, encodeFooter, type ChunkInfo } from '../../common/chunk-format.js';
 
 const HIGH_WATER = 4 * 2 ** 20;
 /** Buffers per pwritev call (IOV_MAX is 1024 on Linux). */

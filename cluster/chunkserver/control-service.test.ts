@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { fromServiceError, authMetadata } from '../../common/grpc.js';
 import { chunkserverProto } from '../../proto/load.js';
 import type { ChunkserverClient } from '../../proto/generated/godfs/chunkserver/v1/Chunkserver.js';
-import { chunkPath } from './chunk-format.js';
+import { chunkPath } from '../../common/chunk-format.js';
 import type { ChunkserverHandle } from './server.js';
 import { MiB, Servers, collect, filesUnder, flipByte, putChunk } from './test-util.js';
 

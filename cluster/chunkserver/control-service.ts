@@ -6,7 +6,7 @@ import { unary } from '../../common/grpc.js';
 import type { Logger } from '../../common/log.js';
 import type { ChunkserverHandlers } from '../../proto/generated/godfs/chunkserver/v1/Chunkserver.js';
 import type { ChunkStat } from '../../proto/generated/godfs/chunkserver/v1/ChunkStat.js';
-import { isValidChunkId, isValidVersion } from './chunk-format.js';
+import { isValidChunkId, isValidVersion } from '../../common/chunk-format.js';
 import type { ChunkStore } from './chunk-store.js';
 import { fetchChunk } from './peer-client.js';
 import type { ScrubStats } from './scrubber.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { parseHostPort } from '../../common/net.js';
-import { BLOCK_SIZE, chunkPath } from './chunk-format.js';
+import { BLOCK_SIZE, chunkPath } from '../../common/chunk-format.js';
 import type { ChunkserverHandle } from './server.js';
 import { MiB, Servers, eventually, flipByte, filesUnder, getChunk, http, pieces, putChunk } from './test-util.js';
 

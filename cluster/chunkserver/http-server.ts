@@ -17,7 +17,7 @@ import { GodfsError, errorCodeOf, errorTable } from '../../common/errors.js';
 import { constantTimeEqual } from '../../common/grpc.js';
 import type { Logger } from '../../common/log.js';
 import { parseHostPort } from '../../common/net.js';
-import { isValidChunkId, parseUint } from './chunk-format.js';
+import { isValidChunkId, parseUint } from '../../common/chunk-format.js';
 import type { ChunkStore } from './chunk-store.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { ChunkserverMetrics } from './metrics.js';

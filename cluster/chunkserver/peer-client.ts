@@ -5,7 +5,7 @@ import { request, type Agent, type ClientRequest, type IncomingMessage } from 'n
 import { once } from 'node:events';
 import { GodfsError, isErrorCode, type ErrorCode } from '../../common/errors.js';
 import { parseHostPort } from '../../common/net.js';
-import { parseUint } from './chunk-format.js';
+import { parseUint } from '../../common/chunk-format.js';
 
 /**
  * Bytes a forward may have in flight before the upstream socket is paused. The socket's own 16 KiB

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { silentLogger } from '../../common/log.js';
-import { chunkPath } from './chunk-format.js';
+import { chunkPath } from '../../common/chunk-format.js';
 import { ChunkStore } from './chunk-store.js';
 import { Scrubber } from './scrubber.js';
 import { KiB, MiB, Servers, TempDirs, collect, eventually, flipByte, pieces, putChunk } from './test-util.js';

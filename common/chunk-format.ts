@@ -15,8 +15,8 @@
 import { crc32 } from 'node:zlib';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ChecksumMismatchError, GodfsError } from '../../common/errors.js';
-export { fsyncDir } from '../../common/fsync.js';
+import { ChecksumMismatchError, GodfsError } from './errors.js';
+export { fsyncDir } from './fsync.js';
 
 export const BLOCK_SIZE = 64 * 1024;
 export const DEFAULT_MAX_CHUNK_SIZE = 64 * 2 ** 20;
@@ -143,3 +143,75 @@ export async function readAt(fh: FileHandle, length: number, position: number): 
   return buf;
 }
 
+
+/** Blocks read (and verified) per disk read: 1 MiB. */
+export const READ_BATCH_BLOCKS = 16;
+
+/** A block (or the footer, block -1) of a chunk file that failed verification. */
+export class ChunkCorruptError extends ChecksumMismatchError {
+  readonly block: number;
+  readonly reason: string;
+  constructor(block: number, reason: string) {
+    super(block < 0 ? `chunk file: ${reason}` : `chunk file: block ${block}: ${reason}`);
+    this.block = block;
+    this.reason = reason;
+  }
+}
+
+/**
+ * Streams [offset, offset+length) of an open chunk file of `fileBytes` bytes, verifying every 64 KiB
+ * block against its stored CRC before yielding any of its bytes (GFS §5.2). The trailer is read first:
+ * it must be intact and describe `expect` (size and version, when given) — a file that was replaced
+ * since the caller looked it up is answered with `onChanged()`'s error. The next 1 MiB is read while
+ * the caller consumes the current one. Throws ChunkCorruptError at the first block that fails, after
+ * yielding the verified bytes before it. The chunk store serves reads with this; the sdk uses it for
+ * short-circuit reads of chunk files on its own host.
+ */
+export async function* readVerified(
+  fh: FileHandle,
+  fileBytes: number,
+  offset: number,
+  length: number,
+  expect: { size?: number; version?: number; onChanged: (t: Trailer) => Error },
+): AsyncGenerator<Buffer, void, undefined> {
+  const at = (len: number, pos: number) =>
+    readAt(fh, len, pos).catch((err: unknown) => Promise.reject(err instanceof ChecksumMismatchError ? new ChunkCorruptError(-1, 'the file is truncated') : err));
+  if (fileBytes < TRAILER_SIZE) throw new ChunkCorruptError(-1, 'the file is truncated');
+  const t = decodeTrailer(await at(TRAILER_SIZE, fileBytes - TRAILER_SIZE));
+  if (!t || fileSizeFor(t.size) !== fileBytes) throw new ChunkCorruptError(-1, 'the footer is unreadable');
+  if ((expect.size !== undefined && t.size !== expect.size) || (expect.version !== undefined && t.version !== expect.version)) throw expect.onChanged(t);
+  if (length === 0) return;
+  if (offset + length > t.size) throw new ChunkCorruptError(-1, `range ${offset}+${length} is past the end of the chunk (${t.size} bytes)`);
+  const end = offset + length;
+  const first = Math.floor(offset / BLOCK_SIZE);
+  const last = Math.floor((end - 1) / BLOCK_SIZE);
+  const crcs = await at(4 * (last - first + 1), t.size + 4 * first);
+  const batch = (b: number) => {
+    const start = b * BLOCK_SIZE;
+    const p = at(Math.min(Math.min(last + 1, b + READ_BATCH_BLOCKS) * BLOCK_SIZE, t.size) - start, start);
+    p.catch(() => undefined); // awaited below; never an unhandled rejection if the reader stops early
+    return p;
+  };
+  let next = batch(first);
+  for (let b = first; b <= last; b += READ_BATCH_BLOCKS) {
+    const bEnd = Math.min(last + 1, b + READ_BATCH_BLOCKS);
+    const start = b * BLOCK_SIZE;
+    const data = await next;
+    if (bEnd <= last) next = batch(bEnd);
+    let verified = 0;
+    let bad = -1;
+    for (let k = b; k < bEnd; k++) {
+      const s = (k - b) * BLOCK_SIZE;
+      const block = data.subarray(s, Math.min(s + BLOCK_SIZE, data.length));
+      if (crc32(block) !== crcs.readUInt32BE(4 * (k - first))) {
+        bad = k;
+        break;
+      }
+      verified = s + block.length;
+    }
+    const from = Math.max(offset, start) - start;
+    const to = Math.min(end, start + verified) - start;
+    if (to > from) yield data.subarray(from, to);
+    if (bad >= 0) throw new ChunkCorruptError(bad, 'stored CRC does not match the data');
+  }
+}
