@@ -4,7 +4,7 @@
 import { Option, type Command } from 'commander';
 import type { Godfs } from '../sdk/types.js';
 import { readCredentialsFileSync } from './credentials.js';
-import { parseAddress } from './options.js';
+import { parseAddress, shortCircuitReadsOption } from './options.js';
 
 export const DEFAULT_CLIENT_MASTER = '127.0.0.1:9090';
 export const DEFAULT_CREDENTIALS = './data/credentials.json';
@@ -13,6 +13,7 @@ export interface ClientFlags {
   master: string;
   apiKey?: string;
   credentials: string;
+  shortCircuitReads: boolean;
 }
 
 export function addClientOptions(cmd: Command): Command {
@@ -23,11 +24,12 @@ export function addClientOptions(cmd: Command): Command {
       new Option('--credentials <file>', 'credentials file written by `godfs up`, read when neither --master nor --api-key is set')
         .env('GODFS_CREDENTIALS')
         .default(DEFAULT_CREDENTIALS),
-    );
+    )
+    .addOption(shortCircuitReadsOption());
 }
 
 /** Resolves the effective master address and API key for a command (see the file comment). */
-export function resolveClientConfig(cmd: Command): { master: string; apiKey: string | undefined } {
+export function resolveClientConfig(cmd: Command): { master: string; apiKey: string | undefined; shortCircuitReads: boolean } {
   const o = cmd.opts<ClientFlags>();
   const explicit = (name: string) => {
     const src = cmd.getOptionValueSource(name);
@@ -42,14 +44,13 @@ export function resolveClientConfig(cmd: Command): { master: string; apiKey: str
       if (creds.master) master = creds.master;
     }
   }
-  return { master, apiKey };
+  return { master, apiKey, shortCircuitReads: o.shortCircuitReads !== false };
 }
 
 /** Runs `fn` with an sdk client configured from the command's flags, and always closes it. */
 export async function withClient<T>(cmd: Command, fn: (client: Godfs) => Promise<T>): Promise<T> {
   const { GodfsClient } = await import('../sdk/client.js');
-  const { master, apiKey } = resolveClientConfig(cmd);
-  const client = new GodfsClient({ master, apiKey });
+  const client = new GodfsClient(resolveClientConfig(cmd));
   try {
     return await fn(client);
   } finally {

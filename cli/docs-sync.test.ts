@@ -62,7 +62,7 @@ describe('docs/configuration.md', function () {
   let doc: Map<string, DocSection>;
   const program = buildProgram();
   const commands = allCommands(program).filter(({ cmd }) => cmd.commands.length === 0);
-  const clientFlagNames = new Set(['--master', '--api-key', '--credentials']);
+  const clientFlagNames = new Set(['--master', '--api-key', '--credentials', '--short-circuit-reads']);
 
   before(async function () {
     doc = parseConfigDoc(await readFile(DOC, 'utf8'));

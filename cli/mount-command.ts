@@ -67,8 +67,9 @@ export function registerMountCommand(program: Command): void {
       import('../fuse/mount-point.js'),
     ]);
     const log = createLogger({ role: 'mount' }, o.logLevel);
-    const { master, apiKey } = resolveClientConfig(cmd);
-    const client = new GodfsClient({ master, apiKey });
+    const config = resolveClientConfig(cmd);
+    const { master } = config;
+    const client = new GodfsClient(config);
     try {
       const handle = await mountGodfs(
         client,

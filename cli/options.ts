@@ -74,6 +74,15 @@ export function envSwitch(flags: string, description: string, env: string): Opti
   return new Option(`${flags} [bool]`, description).env(env).argParser(parseBool).preset('true').default(false);
 }
 
+/** Short-circuit reads (sdk/local-read.ts): on by default; `--short-circuit-reads false` turns them off. */
+export function shortCircuitReadsOption(): Option {
+  return new Option('--short-circuit-reads [bool]', 'read chunk replicas stored on this host straight from their files (verified), not over HTTP')
+    .env('GODFS_SHORT_CIRCUIT_READS')
+    .argParser(parseBool)
+    .preset('true')
+    .default(true);
+}
+
 export function logLevelOption(): Option {
   return new Option('--log-level <level>', 'log level of the JSON logs on stdout').env('GODFS_LOG_LEVEL').choices(LOG_LEVELS).default('info');
 }

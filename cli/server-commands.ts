@@ -2,7 +2,7 @@
 // flags and their GODFS_* twins (docs/configuration.md lists them all). The role code is imported only
 // when the command runs, so client commands and --help start fast.
 import { Option, type Command } from 'commander';
-import { envOption, envSwitch, logLevelOption, parseAddress, parseCount, parseSize } from './options.js';
+import { envOption, envSwitch, logLevelOption, parseAddress, parseCount, parseSize, shortCircuitReadsOption } from './options.js';
 import { UsageError } from './report.js';
 import { runServer } from './run-server.js';
 
@@ -42,6 +42,7 @@ export interface GatewayFlags {
   maxBodyBytes?: number;
   allowAnonymousRead: boolean;
   allowAnonymousWrite: boolean;
+  shortCircuitReads: boolean;
   s3AccessKey?: string;
   s3SecretKey?: string;
   s3Region: string;
@@ -159,14 +160,15 @@ export function registerServerCommands(program: Command): void {
     .addOption(apiKeyOption('bearer API key that /v1 requires and the gateway uses towards the cluster'))
     .addOption(envOption('--max-body-bytes <size>', 'largest request body accepted (413 above; e.g. 5GiB; default: 5TiB, the S3 object limit)', 'GODFS_MAX_BODY_BYTES', parseSize))
     .addOption(envSwitch('--allow-anonymous-read', 'serve GET/HEAD without credentials', 'GODFS_ALLOW_ANONYMOUS_READ'))
-    .addOption(envSwitch('--allow-anonymous-write', 'accept writes without credentials (dangerous)', 'GODFS_ALLOW_ANONYMOUS_WRITE'));
+    .addOption(envSwitch('--allow-anonymous-write', 'accept writes without credentials (dangerous)', 'GODFS_ALLOW_ANONYMOUS_WRITE'))
+    .addOption(shortCircuitReadsOption());
   for (const opt of s3Options()) gateway.addOption(opt);
   gateway
     .addOption(logLevelOption())
     .action(async (o: GatewayFlags) => {
       checkS3Pair(o.s3AccessKey, o.s3SecretKey);
       const [{ startGateway }, { GodfsClient }] = await Promise.all([import('../gateway/server.js'), import('../sdk/client.js')]);
-      const client = new GodfsClient({ master: o.master, apiKey: o.apiKey || undefined });
+      const client = new GodfsClient({ master: o.master, apiKey: o.apiKey || undefined, shortCircuitReads: o.shortCircuitReads });
       process.exitCode = await runServer(
         'gateway',
         o.logLevel,

@@ -21,6 +21,8 @@ export { fsyncDir } from './fsync.js';
 export const BLOCK_SIZE = 64 * 1024;
 export const DEFAULT_MAX_CHUNK_SIZE = 64 * 2 ** 20;
 export const TRAILER_SIZE = 32;
+/** `<chunks>/NODE`: the id of the node that owns the chunk directory (for short-circuit reads). */
+export const NODE_MARKER = 'NODE';
 const MAGIC = Buffer.from('GODFSCK1', 'latin1');
 
 export interface ChunkInfo {

@@ -1,7 +1,8 @@
 // End-to-end sdk tests against a real in-process cluster (master + chunkservers on temp dirs and
 // loopback sockets).
 import assert from 'node:assert/strict';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { TestCluster } from '../test/cluster.js';
 import { collect, patternSha256, patternSlice, patternStream, sha256Of } from '../test/data.js';
 
@@ -208,10 +209,98 @@ describe('sdk against a live cluster', function () {
       const files = await c.chunkFiles();
       assert.equal(files.length, 3 * 3, 'three chunks × three replicas on disk');
       assert.deepEqual(await sha256Of((await c.client.read('/r3')).stream), await patternSha256(20 * MiB + 5, 31));
-      // Stop two of the three chunkservers: reads fail over to the survivor.
+      // Stop two of the three chunkservers: reads over HTTP fail over to the survivor.
       await c.chunkservers[0]!.close();
       await c.chunkservers[1]!.close();
-      assert.deepEqual(await sha256Of((await c.client.read('/r3')).stream), await patternSha256(20 * MiB + 5, 31));
+      const remote = c.newClient({ shortCircuitReads: false });
+      try {
+        const served = c.chunkservers[2]!.store.bytesRead;
+        assert.deepEqual(await sha256Of((await remote.read('/r3')).stream), await patternSha256(20 * MiB + 5, 31));
+        assert.equal(c.chunkservers[2]!.store.bytesRead - served, 20 * MiB + 5, 'the survivor served every byte');
+      } finally {
+        remote.close();
+      }
+    });
+  });
+
+  describe('short-circuit reads (replicas on this host read from their files)', () => {
+    let c: TestCluster;
+    before(async () => (c = await TestCluster.start({ chunkservers: 2, replication: 2, maxChunkSize: 8 * MiB })));
+    after(async () => c?.destroy());
+    const served = () => c.chunkservers.reduce((n, cs) => n + cs.store.bytesRead, 0);
+
+    it('reads verified bytes from the chunk files, with no byte served by a chunkserver', async () => {
+      const size = 20 * MiB + 3;
+      await c.client.write('/sc/a', patternStream(size, 41), { parents: true });
+      const [local0, served0] = [c.client.shortCircuitBytes, served()];
+      assert.deepEqual(await sha256Of((await c.client.read('/sc/a')).stream), await patternSha256(size, 41));
+      const range = await collect((await c.client.readRange('/sc/a', 8 * MiB - 5, 10)).stream);
+      assert.ok(range.equals(patternSlice(41, 8 * MiB - 5, 8 * MiB + 5)));
+      assert.equal(c.client.shortCircuitBytes - local0, size + 10);
+      assert.equal(served() - served0, 0);
+    });
+
+    it('is off with shortCircuitReads: false: the chunkservers serve every byte', async () => {
+      const remote = c.newClient({ shortCircuitReads: false });
+      try {
+        const served0 = served();
+        assert.deepEqual(await sha256Of((await remote.read('/sc/a')).stream), await patternSha256(20 * MiB + 3, 41));
+        assert.equal(served() - served0, 20 * MiB + 3);
+        assert.equal(remote.shortCircuitBytes, 0);
+      } finally {
+        remote.close();
+      }
+    });
+
+    it('does not trust a directory whose NODE marker names another node', async () => {
+      const marker = join(c.chunkservers[0]!.store.chunksDir, 'NODE');
+      const own = await readFile(marker, 'utf8');
+      await writeFile(marker, 'cs-someone-else\n');
+      const fresh = c.newClient(); // verdicts are cached per client
+      try {
+        const served0 = c.chunkservers[0]!.store.bytesRead;
+        const local0 = fresh.shortCircuitBytes;
+        assert.deepEqual(await sha256Of((await fresh.read('/sc/a')).stream), await patternSha256(20 * MiB + 3, 41));
+        // Node 1's directory is still trusted; node 0 is read only over HTTP, if at all.
+        assert.equal(fresh.shortCircuitBytes - local0 + (c.chunkservers[0]!.store.bytesRead - served0), 20 * MiB + 3);
+        assert.ok(fresh.shortCircuitBytes > 0);
+      } finally {
+        fresh.close();
+        await writeFile(marker, own);
+      }
+    });
+
+    it('a corrupt local replica is reported and another replica finishes the read over HTTP, every byte correct', async () => {
+      const size = 3 * MiB;
+      await c.client.write('/sc/corrupt', patternStream(size, 43), { parents: true });
+      // Flip a byte in the second MiB of the newest chunk (ours) on node 0 only.
+      const chunkId = (await c.client.listChunks({})).chunks.map((x) => x.chunkId).sort((a, b) => b - a)[0]!;
+      const file = join(c.chunkservers[0]!.store.chunksDir, (chunkId % 256).toString(16).padStart(2, '0'), `${chunkId}.chunk`);
+      const fh = await open(file, 'r+');
+      const b = Buffer.alloc(1);
+      await fh.read(b, 0, 1, 1.5 * MiB);
+      b[0] ^= 0x01;
+      await fh.write(b, 0, 1, 1.5 * MiB);
+      await fh.close();
+      // Only node 0's directory is trusted here, so its replica is read first, from the file.
+      const marker1 = join(c.chunkservers[1]!.store.chunksDir, 'NODE');
+      const own1 = await readFile(marker1, 'utf8');
+      await writeFile(marker1, 'cs-someone-else\n');
+      const fresh = c.newClient();
+      try {
+        const badBefore = (await c.client.clusterStats()).badReplicas ?? 0;
+        const served1 = c.chunkservers[1]!.store.bytesRead;
+        const got = await collect((await fresh.read('/sc/corrupt')).stream);
+        assert.ok(got.equals(patternSlice(43, 0, size)), 'every byte correct');
+        assert.ok(fresh.shortCircuitBytes >= MiB && fresh.shortCircuitBytes < 2 * MiB, `the verified first blocks came from the file (${fresh.shortCircuitBytes})`);
+        assert.equal(fresh.shortCircuitBytes + c.chunkservers[1]!.store.bytesRead - served1, size, 'node 1 served the rest');
+        const until = Date.now() + 5000;
+        while (((await c.client.clusterStats()).badReplicas ?? 0) <= badBefore && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        assert.ok(((await c.client.clusterStats()).badReplicas ?? 0) > badBefore, 'the master heard of the bad replica');
+      } finally {
+        fresh.close();
+        await writeFile(marker1, own1);
+      }
     });
   });
 });

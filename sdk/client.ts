@@ -16,6 +16,7 @@ import type { Part__Output } from '../proto/generated/godfs/master/v1/Part.js';
 import { clusterStats, drainNode, listChunks, listNodes } from './admin.js';
 import type { ChunkWriteResult } from './chunk-io.js';
 import { MasterConnection } from './master-client.js';
+import { LocalChunkReader } from './local-read.js';
 import { readExtent } from './read-path.js';
 import { DEFAULT_WRITE_ATTEMPTS, DEFAULT_WRITE_UNIT, streamChunks, SuspectNodes, type StreamedChunks, type StreamOptions, type WritePathDeps } from './write-path.js';
 import type { AccessKey__Output } from '../proto/generated/godfs/master/v1/AccessKey.js';
@@ -67,6 +68,7 @@ export class GodfsClient implements Godfs, GodfsAdmin {
   #master: MasterConnection;
   #apiKey: string | undefined;
   #writeDeps: WritePathDeps;
+  #local: LocalChunkReader | undefined;
 
   constructor(opts: ClientOptions) {
     const addr = Array.isArray(opts.master) ? opts.master[0] : opts.master;
@@ -84,6 +86,12 @@ export class GodfsClient implements Godfs, GodfsAdmin {
       dataTimeoutMs: opts.dataTimeoutMs ?? 30_000,
       suspects: new SuspectNodes(),
     };
+    this.#local = opts.shortCircuitReads === false ? undefined : new LocalChunkReader();
+  }
+
+  /** Bytes this client read straight from chunk files on its host (short-circuit reads). */
+  get shortCircuitBytes(): number {
+    return this.#local?.bytesRead ?? 0;
   }
 
   /** Tells the master a replica failed verification (or lost the chunk); best effort. */
@@ -182,6 +190,7 @@ export class GodfsClient implements Godfs, GodfsAdmin {
     const apiKey = this.#apiKey;
     const signal = opts.signal;
     const report = this.#reportBad;
+    const local = this.#local;
     async function* bytes(): AsyncGenerator<Buffer> {
       for (const le of loc.extents) {
         const e = le.extent!;
@@ -189,7 +198,7 @@ export class GodfsClient implements Godfs, GodfsAdmin {
           for (let left = e.length; left > 0; left -= ZEROS.length) yield left >= ZEROS.length ? ZEROS : ZEROS.subarray(0, left);
           continue;
         }
-        yield* readExtent(le.replicas, e.chunk_id, e.version, e.chunk_offset, e.length, apiKey, signal, report);
+        yield* readExtent(le.replicas, e.chunk_id, e.version, e.chunk_offset, e.length, apiKey, signal, report, local);
       }
     }
     return { info, stream: Readable.from(bytes(), { objectMode: false, highWaterMark: 1 << 20 }), offset: start, length };

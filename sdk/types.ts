@@ -208,6 +208,12 @@ export interface ClientOptions {
   writeAttempts?: number;
   /** A chunk transfer with no progress for this long fails and is retried elsewhere (ms). Default 30 s. */
   dataTimeoutMs?: number;
+  /**
+   * Short-circuit reads (sdk/local-read.ts): read replicas whose chunk files are on this host straight
+   * from disk, verified as the chunkserver would, instead of over HTTP. Default true; a replica that
+   * is not on this host is read over HTTP either way.
+   */
+  shortCircuitReads?: boolean;
 }
 
 /** What the sdk client offers; the gateway, CLI and FUSE mount program against this. */

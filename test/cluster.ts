@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChunkserver, type ChunkserverHandle } from '../cluster/chunkserver/server.js';
 import { startMaster, type MasterHandle } from '../cluster/master/server.js';
-import { GodfsClient } from '../sdk/client.js';
+import { GodfsClient, type ClientOptions } from '../sdk/client.js';
 
 export interface TestClusterOptions {
   chunkservers?: number;
@@ -14,6 +14,8 @@ export interface TestClusterOptions {
   apiKey?: string;
   gcGraceMs?: number;
   dir?: string;
+  /** Short-circuit reads by `client` (default true, as for any client on the chunkservers' host). */
+  shortCircuitReads?: boolean;
 }
 
 export class TestCluster {
@@ -32,6 +34,7 @@ export class TestCluster {
       maxChunkSize: opts.maxChunkSize ?? 64 * 2 ** 20,
       apiKey: opts.apiKey ?? 'test-key',
       gcGraceMs: opts.gcGraceMs ?? 10 * 60_000,
+      shortCircuitReads: opts.shortCircuitReads ?? true,
     };
   }
 
@@ -61,8 +64,13 @@ export class TestCluster {
         await startChunkserver({ dataDir: join(this.dir, `cs${i}`), listen: '127.0.0.1:0', master: this.master.address, apiKey: o.apiKey, maxChunkSize: o.maxChunkSize }),
       );
     }
-    this.client = new GodfsClient({ master: this.master.address, apiKey: o.apiKey });
+    this.client = new GodfsClient({ master: this.master.address, apiKey: o.apiKey, shortCircuitReads: o.shortCircuitReads });
     await this.waitForNodes(o.chunkservers);
+  }
+
+  /** Another client of this cluster (for options the default one does not have). */
+  newClient(opts: Partial<ClientOptions> = {}): GodfsClient {
+    return new GodfsClient({ master: this.master.address, apiKey: this.opts.apiKey, ...opts });
   }
 
   async waitForNodes(n: number, timeoutMs = 10_000): Promise<void> {

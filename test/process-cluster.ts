@@ -29,7 +29,7 @@ export interface ProcessClusterOptions {
   /** Extra chunkserver options, per index. */
   chunkserver?: (i: number) => Partial<ChunkserverOptions>;
   /** Sdk client options. */
-  client?: { writeUnitBytes?: number; writeAttempts?: number };
+  client?: { writeUnitBytes?: number; writeAttempts?: number; shortCircuitReads?: boolean };
 }
 
 export interface Proc {
@@ -83,7 +83,9 @@ export class ProcessCluster {
         c.chunkservers.push({ index: i, dataDir: join(c.dir, `cs${i}`), nodeId: '', proc: undefined, address: '' });
       }
       await Promise.all(c.chunkservers.map((s) => c.startChunkserver(s.index)));
-      c.client = new GodfsClient({ master: c.master.info.address, apiKey: opts.apiKey ?? KEY, ...opts.client });
+      // Short-circuit reads off unless a suite asks: these suites are about chunkservers that die and come
+      // back, so reads must go through them (a client on this host would otherwise read their files).
+      c.client = new GodfsClient({ master: c.master.info.address, apiKey: opts.apiKey ?? KEY, shortCircuitReads: false, ...opts.client });
       await c.waitFor(async () => (await c.client.clusterStats()).nodesAlive === opts.chunkservers, 15_000, 'every chunkserver registered');
       return c;
     } catch (err) {

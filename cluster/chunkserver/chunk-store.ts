@@ -4,7 +4,7 @@
 // returning any of its bytes (GFS §5.2) — a mismatch is an error, never wrong data.
 import { mkdir, open, readdir, rename, rm, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ChecksumMismatchError, GodfsError, InvalidRangeError, NotFoundError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/log.js';
 import {
@@ -78,7 +78,7 @@ export class ChunkStore {
     this.dataDir = dataDir;
     this.maxChunkSize = opts.maxChunkSize ?? DEFAULT_MAX_CHUNK_SIZE;
     this.capacityBytes = opts.capacityBytes;
-    this.#chunksDir = join(dataDir, 'chunks');
+    this.#chunksDir = resolve(dataDir, 'chunks');
     this.#tmpDir = join(dataDir, 'tmp');
     this.#log = opts.logger ?? silentLogger;
     this.#onCorrupt = opts.onCorrupt;
@@ -137,6 +137,11 @@ export class ChunkStore {
     }
     this.#index.set(id, entry);
     this.#used += entry.fileBytes;
+  }
+
+  /** Absolute path of the chunk directory (advertised for short-circuit reads on this host). */
+  get chunksDir(): string {
+    return this.#chunksDir;
   }
 
   get isOpen(): boolean {

@@ -26,6 +26,8 @@ export interface MasterLinkOptions {
   addr: string;
   /** gRPC control host:port as the master reaches it. */
   controlAddr: string;
+  /** Absolute chunk directory, advertised for short-circuit reads ('' to not advertise it). */
+  chunksDir?: string;
   zone: string;
   store: ChunkStore;
   logger: Logger;
@@ -112,6 +114,7 @@ export class MasterLink {
       node_id: this.#o.nodeId,
       addr: this.#o.addr,
       control_addr: this.#o.controlAddr,
+      chunks_dir: this.#o.chunksDir ?? '',
       capacity: space.capacity,
       free: space.free,
       zone: this.#o.zone,

@@ -2,11 +2,12 @@
 // control service (control-service.ts), and registers and heartbeats to the master (master-link.ts)
 // when one is configured.
 import { Agent, type Server as HttpServer } from 'node:http';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { NODE_MARKER } from '../../common/chunk-format.js';
 import { bindServer } from '../../common/grpc.js';
 import { silentLogger, type Logger } from '../../common/log.js';
 import { addressOf, formatHostPort, parseHostPort } from '../../common/net.js';
@@ -67,6 +68,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
     logger: log,
     onCorrupt: () => link?.nudge(),
   });
+  await writeNodeMarker(store.chunksDir, nodeId);
   const scrubber = new Scrubber({
     store,
     bytesPerSec: opts.scrubBytesPerSec ?? DEFAULT_SCRUB_BYTES_PER_SEC,
@@ -112,6 +114,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
         nodeId,
         addr: advertised,
         controlAddr: advertisedControl,
+        chunksDir: store.chunksDir,
         zone: opts.zone ?? '',
         store,
         logger: log,
@@ -159,6 +162,20 @@ async function shutdown(link: MasterLink | undefined, scrubber: Scrubber, http: 
 
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
+}
+
+/**
+ * `<chunks>/NODE` names the node that owns the directory. A client on this host that is handed the
+ * directory (NodeRef.chunks_dir) reads chunk files itself only if the marker names the replica's node
+ * (sdk/local-read.ts) — so a path that means another node's disk there (a container, another mount)
+ * is never mistaken for this one. Advisory: a lost marker only turns short-circuit reads off.
+ */
+async function writeNodeMarker(chunksDir: string, nodeId: string): Promise<void> {
+  const file = join(chunksDir, NODE_MARKER);
+  if ((await readFile(file, 'utf8').catch(() => '')).trim() === nodeId) return;
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, `${nodeId}\n`);
+  await rename(tmp, file);
 }
 
 /** The node id, generated once and kept with the data, so a restarted node is the same node to the master. */

@@ -101,7 +101,7 @@ export function clusterHandlers(d: ClusterDeps, u: Wrap): ClusterHandlers {
       }
       allocations.grant(id, version, r.write_id || `chunk-${id}`, nodes.map((n) => n.id), t);
       metrics.chunksAllocated.inc();
-      return { chunk_id: id, version, replicas: nodes.map((n) => ({ id: n.id, addr: n.addr })), max_chunk_size: cfg.maxChunkSize };
+      return { chunk_id: id, version, replicas: nodes.map((n) => ({ id: n.id, addr: n.addr, chunks_dir: n.chunksDir ?? '' })), max_chunk_size: cfg.maxChunkSize };
     }),
     AbandonChunks: u((r) => {
       const fsm = svc.fsm;
@@ -121,7 +121,7 @@ export function clusterHandlers(d: ClusterDeps, u: Wrap): ClusterHandlers {
     }),
     Register: u(async (r) => {
       if (!r.node_id || !r.addr) throw new InvalidArgumentError('node_id and addr are required');
-      registry.upsert({ id: r.node_id, addr: r.addr, controlAddr: r.control_addr, zone: r.zone, capacity: r.capacity, free: r.free, used: 0, chunkCount: r.chunks.length }, now());
+      registry.upsert({ id: r.node_id, addr: r.addr, controlAddr: r.control_addr, zone: r.zone, chunksDir: r.chunks_dir, capacity: r.capacity, free: r.free, used: 0, chunkCount: r.chunks.length }, now());
       reconciler.onReport(r.node_id, r.chunks);
       log.info({ node: r.node_id, addr: r.addr, chunks: r.chunks.length }, 'chunkserver registered');
       repair.kick();

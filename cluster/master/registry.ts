@@ -7,6 +7,8 @@ export interface NodeState {
   addr: string;
   controlAddr: string;
   zone: string;
+  /** The node's chunk directory, for short-circuit reads on its host (RegisterRequest.chunks_dir). */
+  chunksDir?: string;
   capacity: number;
   free: number;
   used: number;

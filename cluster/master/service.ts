@@ -145,7 +145,7 @@ export class MasterService {
     const rank = (id: string) => (!this.#registry.isAliveId(id, now) ? 2 : this.repair.isBad(chunkId, id) ? 1 : 0);
     const nodes = nodeIds.map((id) => this.#registry.nodes.get(id)).filter((n) => n !== undefined);
     nodes.sort((a, b) => rank(a.id) - rank(b.id));
-    return nodes.map((n) => ({ id: n.id, addr: n.addr }));
+    return nodes.map((n) => ({ id: n.id, addr: n.addr, chunks_dir: n.chunksDir ?? '' }));
   }
 
   handlers(): MasterHandlers {

@@ -4,9 +4,11 @@
 export interface NodeRef {
   'id'?: (string);
   'addr'?: (string);
+  'chunks_dir'?: (string);
 }
 
 export interface NodeRef__Output {
   'id': (string);
   'addr': (string);
+  'chunks_dir': (string);
 }

@@ -11,6 +11,7 @@ export interface RegisterRequest {
   'chunks'?: (_godfs_master_v1_ChunkReport)[];
   'zone'?: (string);
   'control_addr'?: (string);
+  'chunks_dir'?: (string);
 }
 
 export interface RegisterRequest__Output {
@@ -21,4 +22,5 @@ export interface RegisterRequest__Output {
   'chunks': (_godfs_master_v1_ChunkReport__Output)[];
   'zone': (string);
   'control_addr': (string);
+  'chunks_dir': (string);
 }
