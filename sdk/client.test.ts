@@ -116,6 +116,38 @@ describe('sdk against a live cluster', function () {
       assert.equal((await c.client.readFile('/cond')).toString(), 'v2');
     });
 
+    it('a write that cannot commit fails at its first allocation, before its bytes reach a chunkserver', async () => {
+      await c.client.write('/pre/file', 'x', { parents: true });
+      await c.client.mkdir('/pre/dir');
+      const stored = () => c.chunkservers.reduce((n, cs) => n + cs.store.bytesWritten, 0);
+      let pulled = 0;
+      async function* big() {
+        for (let i = 0; i < 64; i++) {
+          pulled++;
+          yield Buffer.alloc(MiB, i);
+        }
+      }
+      const before = stored();
+      await assert.rejects(c.client.write('/pre/file/child', big()), { code: 'not_a_directory' });
+      await assert.rejects(c.client.write('/pre/missing/child', big()), { code: 'not_found' });
+      await assert.rejects(c.client.write('/pre/dir', big()), { code: 'is_a_directory' });
+      await assert.rejects(c.client.write('/pre/file', big(), { exclusive: true }), { code: 'precondition_failed' });
+      await assert.rejects(c.client.write('/pre/file', big(), { ifMatch: 'nope' }), { code: 'precondition_failed' });
+      assert.equal(pulled, 5, 'one piece of each body was read, then the write failed');
+      assert.equal(stored() - before, 0, 'no chunk was stored');
+    });
+
+    it('parentsBelow makes missing directories only below an existing one', async () => {
+      await assert.rejects(c.client.write('/nobucket/a/b', 'x', { parents: true, parentsBelow: '/nobucket' }), { code: 'not_found' });
+      await assert.rejects(c.client.stat('/nobucket'), { code: 'not_found' });
+      await assert.rejects(c.client.write('/nobucket/a/b', '', { parents: true, parentsBelow: '/nobucket' }), { code: 'not_found' }, 'an empty write (no allocation) is refused by the commit');
+      await c.client.mkdir('/bucket1');
+      const info = await c.client.write('/bucket1/a/b/c', 'deep', { parents: true, parentsBelow: '/bucket1' });
+      assert.equal(info.size, 4);
+      assert.ok((await c.client.stat('/bucket1/a/b')).isDir);
+      await assert.rejects(c.client.write('/elsewhere/x', 'x', { parents: true, parentsBelow: '/bucket1' }), { code: 'invalid_argument' });
+    });
+
     it('multipart upload completes as a splice of the parts', async () => {
       const up = await c.client.createUpload('/mp/obj', { xattrs: { 'content-type': 'text/plain' } });
       const p1 = await c.client.uploadPart(up.uploadId, 1, patternStream(5 * MiB, 21));

@@ -239,35 +239,20 @@ export class GodfsClient implements Godfs, GodfsAdmin {
   async write(path: string, source: WriteSource, opts: WriteOptions = {}): Promise<FileInfo> {
     const p = normalizePath(path);
     if (p === '/') throw new GodfsError('is_a_directory', '/ is a directory');
-    // Fail before streaming when the target can never accept the write.
-    await this.#precheckWrite(p, opts);
-    const w = await this.#streamChunks(source, opts);
+    // The first allocation also checks the commit this write will ask for (WritePrecheck), so a write
+    // that can never commit fails before its bytes are sent, without a round trip of its own.
+    const parentsBelow = opts.parentsBelow === undefined ? '' : normalizePath(opts.parentsBelow);
+    const precheck = { path: p, exclusive: !!opts.exclusive, if_match: opts.ifMatch ?? '', parents: !!opts.parents, parents_below: parentsBelow };
+    const w = await this.#streamChunks(source, { ...opts, precheck });
     // Acknowledged only now: every replica of every chunk has fsynced, and the master commits.
     const ino = await this.#commit(w, () =>
       this.#call<Inode__Output>('CommitWrite', {
         path: p, mode: 'REPLACE', offset: 0, extents: this.#extentsOut(w.extents), length: w.size, etag: w.md5, create: true,
         exclusive: !!opts.exclusive, if_match: opts.ifMatch ?? '', xattrs: xattrsToProto(opts.xattrs), set_xattrs: opts.xattrs !== undefined,
-        mode_bits: opts.mode ?? 0, parents: !!opts.parents,
+        mode_bits: opts.mode ?? 0, parents: !!opts.parents, parents_below: parentsBelow,
       }),
     );
     return toInfo(p, ino);
-  }
-
-  async #precheckWrite(p: string, opts: WriteOptions): Promise<void> {
-    try {
-      const info = await this.stat(p);
-      if (info.isDir) throw new GodfsError('is_a_directory', `${p} is a directory`);
-      if (opts.exclusive) throw new GodfsError('precondition_failed', `${p} already exists`);
-      if (opts.ifMatch && opts.ifMatch !== '*' && opts.ifMatch !== info.etag) throw new GodfsError('precondition_failed', `etag of ${p} does not match`);
-    } catch (err) {
-      if (!(err instanceof GodfsError) || err.code !== 'not_found') throw err;
-      if (opts.ifMatch) throw new GodfsError('precondition_failed', `${p} does not exist`);
-      if (!opts.parents) {
-        const parent = p.slice(0, p.lastIndexOf('/')) || '/';
-        const dir = await this.stat(parent);
-        if (!dir.isDir) throw new GodfsError('not_a_directory', `${parent} is not a directory`);
-      }
-    }
   }
 
   async writeAt(path: string, offset: number, source: WriteSource, opts: { signal?: AbortSignal; replication?: number } = {}): Promise<FileInfo> {

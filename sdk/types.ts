@@ -44,6 +44,8 @@ export type WriteSource = Readable | AsyncIterable<Uint8Array> | Uint8Array | st
 export interface WriteOptions {
   /** Create missing parent directories. */
   parents?: boolean;
+  /** With parents: create them only below this directory, which must exist (else not_found). */
+  parentsBelow?: string;
   /** Fail with AlreadyExistsError if the file exists (If-None-Match: *). */
   exclusive?: boolean;
   /** Fail with PreconditionFailedError unless the current etag equals this (If-Match). */

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { GodfsError, TooLargeError, type ErrorCode } from '../common/errors.js';
 import type { AllocateRequest } from '../proto/generated/godfs/master/v1/AllocateRequest.js';
 import type { AllocateResponse__Output } from '../proto/generated/godfs/master/v1/AllocateResponse.js';
+import type { WritePrecheck } from '../proto/generated/godfs/master/v1/WritePrecheck.js';
 import { ChunkUpload, failedNodeIdOf, type ChunkWriteResult } from './chunk-io.js';
 import type { WriteSource } from './types.js';
 
@@ -38,6 +39,8 @@ export interface StreamOptions {
   onProgress?: (n: number) => void;
   /** Hash the content for an ETag (default true); writeAt has no use for a partial MD5. */
   md5?: boolean;
+  /** The commit to check at the first allocation (AllocateRequest.precheck). */
+  precheck?: WritePrecheck;
 }
 
 export interface StreamedChunks {
@@ -210,7 +213,10 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
       size += buf.length;
       while (buf.length) {
         if (!cur) {
-          const a = await d.allocate({ replication, size_hint: 0, retry_chunk_id: 0, retry_version: 0, exclude_nodes: [], avoid_nodes: d.suspects.list(), write_id: writeId });
+          const a = await d.allocate({
+            replication, size_hint: 0, retry_chunk_id: 0, retry_version: 0, exclude_nodes: [], avoid_nodes: d.suspects.list(), write_id: writeId,
+            ...(ids.length === 0 && o.precheck ? { precheck: o.precheck } : {}),
+          });
           cur = new ChunkInFlight(d, writeId, replication, a);
           live.add(cur);
           ids.push(cur.id);

@@ -8,6 +8,7 @@ import { normalizePath } from '../../common/paths.js';
 import type { MasterHandlers } from '../../proto/generated/godfs/master/v1/Master.js';
 import type { ChunkInfo } from '../../proto/generated/godfs/master/v1/ChunkInfo.js';
 import type { NodeInfo } from '../../proto/generated/godfs/master/v1/NodeInfo.js';
+import type { WritePrecheck__Output } from '../../proto/generated/godfs/master/v1/WritePrecheck.js';
 import type { Allocations } from './allocations.js';
 import type { MasterMetrics } from './metrics.js';
 import type { Reconciler } from './reconcile.js';
@@ -75,11 +76,29 @@ export function clusterStats(d: ClusterDeps) {
 export function clusterHandlers(d: ClusterDeps, u: Wrap): ClusterHandlers {
   const { svc, registry, allocations, repair, reconciler, cfg, metrics, log } = d;
   const now = () => Date.now();
+  /**
+   * The commit a new write will ask for, checked before any byte is sent (fails the same way the
+   * commit would). A failure is confirmed after the durability barrier, so no one is refused over
+   * state that is not yet durable; a pass needs no barrier, as the commit checks everything again.
+   */
+  const precheckWrite = async (p: WritePrecheck__Output): Promise<void> => {
+    const c = {
+      path: normalizePath(p.path), mode: 'replace' as const, create: true, exclusive: p.exclusive, ifMatch: p.if_match, parents: p.parents,
+      ...(p.parents_below ? { parentsBelow: normalizePath(p.parents_below) } : {}),
+    };
+    try {
+      svc.fsm.checkCommit(c);
+    } catch {
+      await svc.barrier();
+      svc.fsm.checkCommit(c);
+    }
+  };
   return {
     AllocateChunk: u(async (r) => {
       const t = now();
       const replication = r.replication || cfg.replication;
       if (replication > 16) throw new InvalidArgumentError('replication factor above 16');
+      if (r.precheck?.path) await precheckWrite(r.precheck);
       const fsm = svc.fsm;
       // Distinct live nodes with room, spread across zones (registry.ts); never a draining node, never
       // one that already failed this chunk; recently failed ones only when nothing else is left.

@@ -43,6 +43,8 @@ export type Command =
       xattrs?: Record<string, string>;
       modeBits: number;
       parents: boolean;
+      /** With parents: make them only below this directory, which must exist (absent in older logs). */
+      parentsBelow?: string;
       now: number;
     }
   | { op: 'upload_create'; uploadId: string; path: string; xattrs: Record<string, string>; now: number }

@@ -442,24 +442,39 @@ export class Fsm {
     return ino;
   }
 
+  /**
+   * Everything a commit to `path` checks before it mutates: the target (a file, or absent when
+   * `create`), the guards, and the parent directories it may have to make. Returns the existing file.
+   * Also the allocation-time precheck (AllocateRequest.precheck), so both answer alike.
+   */
+  checkCommit(c: { path: string; mode: 'replace' | 'write_at'; create: boolean; exclusive: boolean; ifMatch: string; parents: boolean; parentsBelow?: string }): Inode | undefined {
+    let ino: Inode | undefined;
+    try {
+      ino = this.resolve(c.path);
+    } catch (err) {
+      if (!(err instanceof NotFoundError) || !c.create) throw err;
+    }
+    if (ino) {
+      if (ino.type === 'dir') throw new IsADirectoryError(`${c.path} is a directory`);
+      if (ino.type !== 'file') throw new InvalidArgumentError(`${c.path} is not a regular file`);
+      if (c.mode === 'replace' && c.exclusive) throw new PreconditionFailedError(`${c.path} already exists`);
+      if (c.ifMatch && c.ifMatch !== '*' && c.ifMatch !== ino.etag) throw new PreconditionFailedError(`etag of ${c.path} does not match`);
+    } else {
+      if (c.ifMatch) throw new PreconditionFailedError(`${c.path} does not exist`);
+      if (this.#parentForCreate(c.path, c.parents) === undefined && c.parentsBelow) {
+        // Directories are to be made: only below parentsBelow, which must already be there.
+        if (!c.path.startsWith(c.parentsBelow === '/' ? '/' : `${c.parentsBelow}/`)) throw new InvalidArgumentError(`${c.path} is not below ${c.parentsBelow}`);
+        const below = this.resolve(c.parentsBelow);
+        if (below.type !== 'dir') throw new NotADirectoryError(`not a directory: ${c.parentsBelow}`);
+      }
+    }
+    return ino;
+  }
+
   #commit(cmd: Extract<Command, { op: 'commit' }>): Inode {
     const written = cmd.extents.map((w) => w.extent);
     if (totalLength(written) !== cmd.length) throw new InvalidArgumentError('extent lengths do not add up to the written length');
-    let ino: Inode | undefined;
-    try {
-      ino = this.resolve(cmd.path);
-    } catch (err) {
-      if (!(err instanceof NotFoundError) || !cmd.create) throw err;
-    }
-    if (ino) {
-      if (ino.type === 'dir') throw new IsADirectoryError(`${cmd.path} is a directory`);
-      if (ino.type !== 'file') throw new InvalidArgumentError(`${cmd.path} is not a regular file`);
-      if (cmd.mode === 'replace' && cmd.exclusive) throw new PreconditionFailedError(`${cmd.path} already exists`);
-      if (cmd.ifMatch && cmd.ifMatch !== '*' && cmd.ifMatch !== ino.etag) throw new PreconditionFailedError(`etag of ${cmd.path} does not match`);
-    } else {
-      if (cmd.ifMatch) throw new PreconditionFailedError(`${cmd.path} does not exist`);
-      this.#parentForCreate(cmd.path, cmd.parents);
-    }
+    let ino = this.checkCommit(cmd);
     // Validation done; mutate.
     this.#addChunks(cmd.extents);
     ino ??= this.#create({ op: 'create', path: cmd.path, exclusive: true, parents: cmd.parents, mode: cmd.modeBits, uid: 0, gid: 0, now: cmd.now });

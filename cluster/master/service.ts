@@ -223,7 +223,7 @@ export class MasterService {
         const ino = await this.propose<Inode>({
           op: 'commit', path: normalizePath(r.path), mode: r.mode === 'WRITE_AT' ? 'write_at' : 'replace', offset: r.offset, extents, length: r.length,
           etag: r.etag, create: r.create, exclusive: r.exclusive, ifMatch: r.if_match, setXattrs: r.set_xattrs, xattrs: b64map(r.xattrs),
-          modeBits: r.mode_bits, parents: r.parents, now: now(),
+          modeBits: r.mode_bits, parents: r.parents, ...(r.parents_below ? { parentsBelow: normalizePath(r.parents_below) } : {}), now: now(),
         });
         this.allocations.committed(extents.map((w) => w.extent.chunkId));
         return toProtoInode(ino);

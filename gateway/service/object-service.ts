@@ -57,6 +57,8 @@ export interface PutOptions {
   /** The Content-Length the client declared, checked against maxBytes before a byte is read. */
   declaredLength?: number;
   parents?: boolean;
+  /** With parents: make them only below this existing directory (S3: the bucket). */
+  parentsBelow?: string;
 }
 
 export interface CompletePart {
@@ -207,7 +209,7 @@ export class ObjectService {
     }
     const guards = await this.#writeGuards(p, o.ifMatch, o.ifNoneMatch);
     try {
-      return await this.#client.write(p, source, { ...guards, xattrs: o.xattrs, maxBytes: o.maxBytes, parents: o.parents });
+      return await this.#client.write(p, source, { ...guards, xattrs: o.xattrs, maxBytes: o.maxBytes, parents: o.parents, ...(o.parentsBelow ? { parentsBelow: o.parentsBelow } : {}) });
     } catch (err) {
       throw guardError(err, guards);
     }

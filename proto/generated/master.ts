@@ -50,6 +50,7 @@ import type { SetAttrRequest as _godfs_master_v1_SetAttrRequest, SetAttrRequest_
 import type { TruncateRequest as _godfs_master_v1_TruncateRequest, TruncateRequest__Output as _godfs_master_v1_TruncateRequest__Output } from './godfs/master/v1/TruncateRequest.js';
 import type { Upload as _godfs_master_v1_Upload, Upload__Output as _godfs_master_v1_Upload__Output } from './godfs/master/v1/Upload.js';
 import type { UploadRequest as _godfs_master_v1_UploadRequest, UploadRequest__Output as _godfs_master_v1_UploadRequest__Output } from './godfs/master/v1/UploadRequest.js';
+import type { WritePrecheck as _godfs_master_v1_WritePrecheck, WritePrecheck__Output as _godfs_master_v1_WritePrecheck__Output } from './godfs/master/v1/WritePrecheck.js';
 import type { WrittenExtent as _godfs_master_v1_WrittenExtent, WrittenExtent__Output as _godfs_master_v1_WrittenExtent__Output } from './godfs/master/v1/WrittenExtent.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -111,6 +112,7 @@ export interface ProtoGrpcType {
         TruncateRequest: MessageTypeDefinition<_godfs_master_v1_TruncateRequest, _godfs_master_v1_TruncateRequest__Output>
         Upload: MessageTypeDefinition<_godfs_master_v1_Upload, _godfs_master_v1_Upload__Output>
         UploadRequest: MessageTypeDefinition<_godfs_master_v1_UploadRequest, _godfs_master_v1_UploadRequest__Output>
+        WritePrecheck: MessageTypeDefinition<_godfs_master_v1_WritePrecheck, _godfs_master_v1_WritePrecheck__Output>
         WrittenExtent: MessageTypeDefinition<_godfs_master_v1_WrittenExtent, _godfs_master_v1_WrittenExtent__Output>
       }
     }

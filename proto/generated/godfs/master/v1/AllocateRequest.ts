@@ -1,5 +1,6 @@
 // Original file: proto/master.proto
 
+import type { WritePrecheck as _godfs_master_v1_WritePrecheck, WritePrecheck__Output as _godfs_master_v1_WritePrecheck__Output } from '../../../godfs/master/v1/WritePrecheck.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface AllocateRequest {
@@ -10,6 +11,7 @@ export interface AllocateRequest {
   'exclude_nodes'?: (string)[];
   'avoid_nodes'?: (string)[];
   'write_id'?: (string);
+  'precheck'?: (_godfs_master_v1_WritePrecheck | null);
 }
 
 export interface AllocateRequest__Output {
@@ -20,4 +22,5 @@ export interface AllocateRequest__Output {
   'exclude_nodes': (string)[];
   'avoid_nodes': (string)[];
   'write_id': (string);
+  'precheck': (_godfs_master_v1_WritePrecheck__Output | null);
 }

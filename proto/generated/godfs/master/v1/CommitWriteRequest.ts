@@ -18,6 +18,7 @@ export interface CommitWriteRequest {
   'set_xattrs'?: (boolean);
   'mode_bits'?: (number);
   'parents'?: (boolean);
+  'parents_below'?: (string);
 }
 
 export interface CommitWriteRequest__Output {
@@ -34,4 +35,5 @@ export interface CommitWriteRequest__Output {
   'set_xattrs': (boolean);
   'mode_bits': (number);
   'parents': (boolean);
+  'parents_below': (string);
 }
