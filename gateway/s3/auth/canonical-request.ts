@@ -13,12 +13,17 @@ export function headerValue(headers: HeaderBag, name: string): string | undefine
   return Array.isArray(v) ? v.join(',') : v;
 }
 
+/** Anything the replacements or trim() of canonicalHeaderValue would change. */
+const NOT_TRIMMED = /[\r\n\t]| {2}|^\s|\s$/;
+
 /**
  * Trimall (SigV4 "CanonicalHeaders"): leading and trailing whitespace removed and runs of spaces
  * collapsed to one. Folded (obsolete multi-line) values count as whitespace, as in the SigV4 test
  * suite's get-header-value-multiline case.
  */
 export function canonicalHeaderValue(value: string): string {
+  // Most values are canonical already (one scan, no copies); \s is exactly what trim() removes.
+  if (!NOT_TRIMMED.test(value)) return value;
   return value.replace(/[\r\n]+/g, ' ').replace(/[ \t]+/g, ' ').trim();
 }
 

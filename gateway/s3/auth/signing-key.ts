@@ -21,6 +21,38 @@ export function deriveSigningKey(secretKey: string, shortDate: string, region: s
   return hmac(kService, 'aws4_request');
 }
 
+/** How many signing keys `cachedSigningKey` keeps (keys × days × regions in use; the oldest goes first). */
+export const SIGNING_KEY_CACHE_SIZE = 256;
+const signingKeys = new Map<string, Buffer>();
+
+/**
+ * deriveSigningKey, remembered: a client signs every request of a day with the same key, and the
+ * four chained HMACs are a fixed cost per request otherwise. The cache key holds everything the
+ * derivation depends on — the secret itself included — so a changed or revoked secret can never
+ * reuse a key derived from the old one (the old entry just ages out). Bounded: an unknown
+ * region/date mix (any region is accepted) only pushes older entries out.
+ */
+export function cachedSigningKey(accessKeyId: string, secretKey: string, shortDate: string, region: string, service: string): Buffer {
+  // The variable-length fields are length-prefixed, so two different tuples never share a cache key.
+  const id = `${accessKeyId.length}:${accessKeyId}\0${secretKey.length}:${secretKey}\0${shortDate}\0${region.length}:${region}\0${service}`;
+  const hit = signingKeys.get(id);
+  if (hit) return hit;
+  const key = deriveSigningKey(secretKey, shortDate, region, service);
+  if (signingKeys.size >= SIGNING_KEY_CACHE_SIZE) signingKeys.delete(signingKeys.keys().next().value!);
+  signingKeys.set(id, key);
+  return key;
+}
+
+/** Empties the signing-key cache (tests). */
+export function clearSigningKeyCache(): void {
+  signingKeys.clear();
+}
+
+/** How many signing keys are cached (tests). */
+export function signingKeyCacheSize(): number {
+  return signingKeys.size;
+}
+
 /** The hex signature of a string to sign. */
 export function signHex(signingKey: Uint8Array, stringToSign: string): string {
   return hmac(signingKey, stringToSign).toString('hex');

@@ -62,6 +62,9 @@ export function percentDecodeBytes(s: string, plusIsSpace: boolean): Buffer {
   return out.subarray(0, n);
 }
 
+/** Paths made of unreserved characters and '/' only. */
+const UNRESERVED_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 /**
  * The canonical URI of an S3 request from its raw path (SigV4 "CanonicalURI"; S3 is the one service
  * whose path is neither normalised nor double-encoded: "/a//b/../c" stays as it is). Each segment
@@ -71,10 +74,20 @@ export function percentDecodeBytes(s: string, plusIsSpace: boolean): Buffer {
  */
 export function canonicalUri(rawPath: string): string {
   if (rawPath === '') return '/';
+  // A path of unreserved characters and '/' only is its own canonical form (decode and encode are identities there).
+  if (UNRESERVED_PATH.test(rawPath)) return rawPath;
   return rawPath
     .split('/')
     .map((seg) => uriEncodeBytes(percentDecodeBytes(seg, false)))
     .join('/');
+}
+
+/** Printable ASCII other than '%' and '+': text that query decoding leaves as it is. */
+const PLAIN_QUERY_TEXT = /^[\x20-\x24\x26-\x2a\x2c-\x7e]*$/;
+
+/** Form-decodes one query name or value to a string (UTF-8, lenient). */
+function decodeQueryText(s: string): string {
+  return PLAIN_QUERY_TEXT.test(s) ? s : percentDecodeBytes(s, true).toString('utf8');
 }
 
 /** A raw query string split into decoded (UTF-8, lenient) [name, value] pairs, in order. */
@@ -86,9 +99,17 @@ export function parseQuery(rawQuery: string): Array<[string, string]> {
     const eq = part.indexOf('=');
     const k = eq < 0 ? part : part.slice(0, eq);
     const v = eq < 0 ? '' : part.slice(eq + 1);
-    out.push([percentDecodeBytes(k, true).toString('utf8'), percentDecodeBytes(v, true).toString('utf8')]);
+    out.push([decodeQueryText(k), decodeQueryText(v)]);
   }
   return out;
+}
+
+/** Unreserved characters only: text that decoding and UriEncode both leave as it is. */
+const UNRESERVED_TEXT = /^[A-Za-z0-9\-._~]*$/;
+
+/** UriEncode(form-decode(s)), the canonical form of one query name or value. */
+function canonicalQueryText(s: string): string {
+  return UNRESERVED_TEXT.test(s) ? s : uriEncodeBytes(percentDecodeBytes(s, true));
 }
 
 /**
@@ -102,10 +123,9 @@ export function canonicalQuery(rawQuery: string, exclude?: string): string {
     for (const part of rawQuery.split('&')) {
       if (part === '') continue;
       const eq = part.indexOf('=');
-      const kBytes = percentDecodeBytes(eq < 0 ? part : part.slice(0, eq), true);
-      if (exclude !== undefined && kBytes.toString('utf8') === exclude) continue;
-      const vBytes = percentDecodeBytes(eq < 0 ? '' : part.slice(eq + 1), true);
-      pairs.push([uriEncodeBytes(kBytes), uriEncodeBytes(vBytes)]);
+      const k = eq < 0 ? part : part.slice(0, eq);
+      if (exclude !== undefined && decodeQueryText(k) === exclude) continue;
+      pairs.push([canonicalQueryText(k), canonicalQueryText(eq < 0 ? '' : part.slice(eq + 1))]);
     }
   }
   // Encoded names and values are ASCII, so UTF-16 order is byte order.

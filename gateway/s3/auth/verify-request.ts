@@ -10,7 +10,7 @@ import { canonicalRequest, headerValue, stringToSign } from './canonical-request
 import { authErrors } from './errors.js';
 import { hasQueryAuth, parseAuthorizationHeader, parseQueryAuth, type SigV4Params } from './parse-auth.js';
 import { payloadModeOf, STREAMING_UNSIGNED_TRAILER, UNSIGNED_PAYLOAD } from './payload-mode.js';
-import { deriveSigningKey, signaturesEqual, signHex } from './signing-key.js';
+import { cachedSigningKey, signaturesEqual, signHex } from './signing-key.js';
 import type { AuthRequest, AuthResult, KeyLookup, PayloadMode, S3Credentials, VerifyOptions } from './types.js';
 
 export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000; // AWS: "within 15 minutes of the AWS system time"
@@ -61,7 +61,7 @@ async function verifyHeaderAuth(req: AuthRequest, authorization: string, lookup:
   const credentials = await lookupKey(lookup, p.accessKeyId);
   checkSkew(when, datetime, opts);
 
-  const signingKey = deriveSigningKey(credentials.secretKey, p.shortDate, p.region, 's3');
+  const signingKey = cachedSigningKey(credentials.accessKeyId, credentials.secretKey, p.shortDate, p.region, 's3');
   const payload = payloadModeOf(contentSha256, { seedSignature: p.signature, signingKey, scope: p.scope, datetime });
   checkSignature(req, p, signingKey, datetime, contentSha256, undefined);
   return { credentials, payload, region: p.region, presigned: false, anonymous: false };
@@ -92,7 +92,7 @@ async function verifyQueryAuth(req: AuthRequest, pairs: Array<[string, string]>,
   // header under the caller's spelling, so the name is matched without regard to case.
   const querySha = pairs.find(([k]) => k.toLowerCase() === 'x-amz-content-sha256')?.[1];
   const payloadHash = querySha ?? UNSIGNED_PAYLOAD;
-  const signingKey = deriveSigningKey(credentials.secretKey, p.shortDate, p.region, 's3');
+  const signingKey = cachedSigningKey(credentials.accessKeyId, credentials.secretKey, p.shortDate, p.region, 's3');
   checkSignature(req, p, signingKey, datetime, payloadHash, 'X-Amz-Signature');
   return { credentials, payload: presignedPayloadMode(querySha, headerValue(req.headers, 'x-amz-content-sha256')?.trim()), region: p.region, presigned: true, anonymous: false };
 }
