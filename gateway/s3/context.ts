@@ -29,7 +29,8 @@ export interface S3Deps {
 }
 
 export interface BodyResult {
-  md5Hex: string;
+  /** Computed only when there was a Content-MD5 to compare it with (the ETag comes from the write). */
+  md5Hex?: string;
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
 }
 
@@ -54,8 +55,12 @@ export interface S3Context {
   auth: AuthResult | undefined;
   /** The decoded path of the request, for <Resource> in errors. */
   resource: string;
-  /** Opens the verified body (once). */
-  body(): VerifiedBody;
+  /**
+   * Opens the verified body (once; later calls return the same). `onVerified` runs once every check
+   * has passed and before the stream's end is released, so what it records (the checksum xattr of a
+   * PutObject) is in place when a write fed by the stream commits.
+   */
+  body(onVerified?: (result: BodyResult) => void): VerifiedBody;
   /** Throws AccessDenied unless the caller's key may use `bucket` with this access. */
   checkBucketAccess(bucket: string, access: 'read' | 'write'): void;
   /** Whether the caller's key may see `bucket` at all (ListBuckets). */

@@ -9,8 +9,8 @@ import type { GatewayMetrics } from '../metrics.js';
 import type { ObjectService } from '../service/object-service.js';
 import { sendV1Error } from '../v1/errors.js';
 import { AccessKeyCache } from './access-keys.js';
-import { checksumStream, decodeBody, verifyRequest, type AuthResult } from './auth/index.js';
-import type { S3Context, S3Settings, VerifiedBody } from './context.js';
+import { verifyBody, verifyRequest, type AuthResult } from './auth/index.js';
+import type { BodyResult, S3Context, S3Settings, VerifiedBody } from './context.js';
 import { dispatch, subjectOf } from './dispatch.js';
 import { S3Error, s3ErrorOf } from './errors.js';
 import { bucketPath } from './names.js';
@@ -148,11 +148,10 @@ export function registerS3Routes(app: FastifyInstance, deps: S3RouteDeps): void 
       headers: req.headers,
       auth,
       resource,
-      body(): VerifiedBody {
+      body(onVerified?: (result: BodyResult) => void): VerifiedBody {
         if (body) return body;
         const raw = req.body instanceof Readable ? req.body : Readable.from([]);
-        const decoded = decodeBody(raw, auth?.payload ?? { kind: 'unsigned' }, req.headers);
-        const checked = checksumStream(decoded.stream, req.headers, decoded.trailers);
+        const checked = verifyBody(raw, auth?.payload ?? { kind: 'unsigned' }, req.headers, onVerified);
         // Verification errors can happen before any consumer listens (a small body is buffered and
         // judged at once); they are kept on the stream and thrown to whoever reads it.
         checked.stream.on('error', () => undefined);

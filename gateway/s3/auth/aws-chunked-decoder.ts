@@ -17,9 +17,11 @@
 // held a chunk until its signature checked out would need that much memory per upload. Bytes of a
 // chunk whose signature later fails have then been passed on — which is safe because the stream
 // fails before its last piece and its end (hold-back.ts), so nothing is committed.
+//
+// The parser is not a stream itself: it runs inside the one Transform that verifies a body
+// (body-verifier.ts), which also hashes the decoded bytes for the flexible checksum on the way.
 import { createHash, type Hash } from 'node:crypto';
 import { authErrors } from './errors.js';
-import { HoldBackTransform } from './hold-back.js';
 import { EMPTY_SHA256, sha256Hex, signaturesEqual, signHex } from './signing-key.js';
 
 export interface ChunkSigning {
@@ -38,8 +40,6 @@ export interface AwsChunkedOptions {
   decodedLength?: number;
   /** Trailer names announced in x-amz-trailer (lower case); each must arrive. */
   expectedTrailers: string[];
-  /** Receives the trailers (lower-case names, x-amz-trailer-signature removed) before the last byte is released. */
-  onTrailers: (trailers: Record<string, string>) => void;
 }
 
 const MAX_LINE = 4096; // a signed size line is ~90 bytes; a trailer line ~100
@@ -49,7 +49,8 @@ const HEX_SIZE = /^[0-9a-fA-F]{1,13}$/; // ≤ 2^52: exact as a JS number
 
 type State = 'size' | 'data' | 'data-crlf' | 'trailer' | 'done';
 
-export class AwsChunkedDecoder extends HoldBackTransform {
+/** Decodes aws-chunked framing: `consume` each piece of the wire as it arrives, then `finish` once. Errors are thrown. */
+export class AwsChunkedParser {
   readonly #o: AwsChunkedOptions;
   #state: State = 'size';
   #line: Buffer[] = [];
@@ -65,12 +66,12 @@ export class AwsChunkedDecoder extends HoldBackTransform {
   #trailerSignature: string | undefined;
 
   constructor(o: AwsChunkedOptions) {
-    super();
     this.#o = o;
     this.#previousSignature = o.signing?.seedSignature ?? '';
   }
 
-  protected consume(chunk: Buffer): void {
+  /** Parses one piece of the wire, handing each run of object bytes to `forward` (by reference). */
+  consume(chunk: Buffer, forward: (bytes: Buffer) => void): void {
     let i = 0;
     while (i < chunk.length) {
       switch (this.#state) {
@@ -100,7 +101,7 @@ export class AwsChunkedDecoder extends HoldBackTransform {
           if (this.#o.decodedLength !== undefined && this.#total > this.#o.decodedLength) {
             throw authErrors.invalidRequest('The aws-chunked body is longer than x-amz-decoded-content-length.');
           }
-          this.forward(piece);
+          forward(piece);
           this.#remaining -= n;
           i += n;
           if (this.#remaining === 0) {
@@ -175,7 +176,12 @@ export class AwsChunkedDecoder extends HoldBackTransform {
     else this.#trailers.push([name, value]);
   }
 
-  protected finish(): void {
+  /**
+   * Checks the end of the body (complete framing, announced trailers, the trailer signature,
+   * x-amz-decoded-content-length) and returns the trailers (lower-case names,
+   * x-amz-trailer-signature removed).
+   */
+  finish(): Record<string, string> {
     if (this.#state === 'trailer' && this.#lineLength > 0) {
       // The final line arrived without its CRLF; take it (some encoders end right after the value).
       const text = Buffer.concat(this.#line, this.#lineLength).toString('latin1').replace(/\r$/, '');
@@ -202,7 +208,7 @@ export class AwsChunkedDecoder extends HoldBackTransform {
     }
     // Trailers count only where the mode has them; a signed, trailer-less body's trailers are unsigned noise.
     const keep = this.#o.signing === undefined || signedTrailer;
-    this.#o.onTrailers(keep ? Object.fromEntries(this.#trailers) : {});
+    return keep ? Object.fromEntries(this.#trailers) : {};
   }
 
   #verifyTrailer(): void {

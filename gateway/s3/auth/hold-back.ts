@@ -3,11 +3,18 @@
 // bytes through as they come but always keeps the most recent piece back; at the end it runs its
 // check and either releases that piece and ends, or fails the stream with the check's error. A
 // consumer therefore never sees the last byte of a body that did not verify, and never sees 'end'.
+// A body with no verdict pending (nothing to check) need not hold anything back: `holdBack: false`.
 import { Transform, finished, type Readable, type TransformCallback } from 'node:stream';
 import { authErrors, S3AuthError } from './errors.js';
 
 export abstract class HoldBackTransform extends Transform {
   #held: Buffer | undefined;
+  readonly #holdBack: boolean;
+
+  constructor(holdBack = true) {
+    super();
+    this.#holdBack = holdBack;
+  }
 
   /** Handles one input chunk; calls `forward` with the bytes to pass on. Throw to fail the stream. */
   protected abstract consume(chunk: Buffer): void;
@@ -17,6 +24,10 @@ export abstract class HoldBackTransform extends Transform {
   /** Passes bytes on, keeping the latest piece back until `finish` has passed. */
   protected forward(bytes: Buffer): void {
     if (bytes.length === 0) return;
+    if (!this.#holdBack) {
+      this.push(bytes);
+      return;
+    }
     if (this.#held) this.push(this.#held);
     this.#held = bytes;
   }
@@ -35,10 +46,18 @@ export abstract class HoldBackTransform extends Transform {
     try {
       p = this.finish();
     } catch (err) {
+      this.#held = undefined;
       cb(err as Error);
       return;
     }
-    Promise.resolve(p).then(
+    if (p === undefined) {
+      // Judged synchronously (no async digest, no trailers to wait for): no promise round trip.
+      if (this.#held) this.push(this.#held);
+      this.#held = undefined;
+      cb();
+      return;
+    }
+    p.then(
       () => {
         if (this.#held) this.push(this.#held);
         this.#held = undefined;

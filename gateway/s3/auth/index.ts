@@ -4,14 +4,15 @@
 //
 // How a handler uses it, for a request with a body:
 //   const auth = await verifyRequest(req, lookup);                // throws S3AuthError; undefined = anonymous
-//   const { stream, trailers } = decodeBody(raw, auth.payload, req.headers);
-//   const { stream: body, result } = checksumStream(stream, req.headers, trailers);
+//   const { stream: body, result } = verifyBody(raw, auth.payload, req.headers);
 //   await sdk.write(path, body);                                  // commits only on a clean end
-//   const { md5Hex, checksum } = await result;                    // ETag and the checksum to store
+//   const { checksum } = await result;                            // the checksum to store
+// verifyBody does in one stream stage what decodeBody followed by checksumStream do in two.
 export type { AuthRequest, AuthResult, KeyLookup, PayloadMode, S3Credentials, VerifyOptions } from './types.js';
 export { S3AuthError, type S3AuthCode } from './errors.js';
 export { verifyRequest } from './verify-request.js';
 export { decodeBody } from './decode-body.js';
+export { verifyBody, type VerifiedResult } from './body-verifier.js';
 export { checksumStream, type ChecksumResult } from './checksum-stream.js';
 export { presignUrl, type PresignOptions } from './presign-url.js';
 export type { ChecksumAlgorithm } from './checksums.js';

@@ -1,11 +1,11 @@
 // PutObject: the verified body streams straight into an sdk write (which commits only on a clean
 // end, so a body that fails its signature, Content-MD5 or checksum stores nothing). Metadata and the
 // flexible checksum become xattrs in the same commit. Keys ending in "/" are folder markers.
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { GodfsError } from '../../../common/errors.js';
 import type { FileInfo } from '../../../sdk/types.js';
 import { formatEtag } from '../../service/http-conditions.js';
-import { header, sendEmpty, type BodyResult, type S3Context } from '../context.js';
+import { header, sendEmpty, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
 import { checksumHeader, EMPTY_MD5, FOLDER_XATTR, isFolderDir, metadataFromHeaders, s3MetadataNames } from '../metadata.js';
 import { isFolderKey, keyPath } from '../names.js';
@@ -19,33 +19,6 @@ export function checkUnsupportedHeaders(ctx: S3Context): void {
     if (UNSUPPORTED_HEADERS.some((re) => re.test(name))) throw new S3Error('NotImplemented', `godfs does not support the ${name} header.`);
   }
   checkCannedAcl(ctx);
-}
-
-/**
- * Passes the body through and, once it has ended and been verified, records its flexible checksum in
- * `xattrs` — before the sdk sees the end of the stream and commits, so the checksum is stored in the
- * same commit even when it arrived in a trailer after the last byte.
- */
-class ChecksumRecorder extends Transform {
-  readonly #result: Promise<BodyResult>;
-  readonly #xattrs: Record<string, Buffer>;
-  constructor(result: Promise<BodyResult>, xattrs: Record<string, Buffer>) {
-    super();
-    this.#result = result;
-    this.#xattrs = xattrs;
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    cb(null, chunk);
-  }
-  override _flush(cb: TransformCallback): void {
-    this.#result.then(
-      (r) => {
-        if (r.checksum) this.#xattrs[checksumHeader(r.checksum.algorithm)] = Buffer.from(r.checksum.value);
-        cb();
-      },
-      (err: Error) => cb(err),
-    );
-  }
 }
 
 /** Writes `source` to `path` below bucket, creating the directories of the key (never the bucket). */
@@ -78,13 +51,12 @@ export async function putObject(ctx: S3Context, bucket: string, key: string): Pr
   keyPath(bucket, key);
   const xattrs = metadataFromHeaders(ctx.headers);
   if (isFolderKey(key)) return putFolder(ctx, bucket, key, xattrs);
-  const body = ctx.body();
-  const source = body.stream.pipe(new ChecksumRecorder(body.result, xattrs));
-  // pipe() does not forward errors: a body that fails verification must fail what the sdk reads.
-  // The error is kept on `source` for its reader (the sdk may not be reading yet).
-  body.stream.on('error', (err) => source.destroy(err));
-  source.on('error', () => undefined);
-  const info = await writeObject(ctx, bucket, key, source, {
+  // The verified flexible checksum goes into `xattrs` before the sdk sees the end of the stream and
+  // commits, so it is stored in the same commit even when it arrived in a trailer after the last byte.
+  const body = ctx.body((r) => {
+    if (r.checksum) xattrs[checksumHeader(r.checksum.algorithm)] = Buffer.from(r.checksum.value);
+  });
+  const info = await writeObject(ctx, bucket, key, body.stream, {
     xattrs,
     declaredLength: body.declaredLength,
     ifMatch: header(ctx.headers, 'if-match'),
