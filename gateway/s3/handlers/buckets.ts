@@ -91,12 +91,18 @@ export async function getBucketVersioning(ctx: S3Context, bucket: string): Promi
 const OWNER_ONLY_ACLS = new Set(['private', 'bucket-owner-full-control', 'bucket-owner-read']);
 
 /** Refuses ACL headers that would grant anyone but the owner (godfs cannot honour them). */
-export function checkCannedAcl(ctx: S3Context): void {
+export const GRANT_PREFIX = 'x-amz-grant-';
+
+function grantHeaderOf(ctx: S3Context): string | null {
+  for (const name of Object.keys(ctx.headers)) if (name.startsWith(GRANT_PREFIX)) return name;
+  return null;
+}
+
+/** `grant`: the first x-amz-grant-* header or null, when the caller has looked already (else it is looked for here). */
+export function checkCannedAcl(ctx: S3Context, grant: string | null = grantHeaderOf(ctx)): void {
   const acl = header(ctx.headers, 'x-amz-acl');
   if (acl !== undefined && !OWNER_ONLY_ACLS.has(acl.trim())) {
     throw new S3Error('NotImplemented', `godfs has no ACLs: only the canned ACL "private" is supported, not "${acl}".`);
   }
-  for (const name of Object.keys(ctx.headers)) {
-    if (name.startsWith('x-amz-grant-')) throw new S3Error('NotImplemented', `godfs has no ACLs: the ${name} header is not supported.`);
-  }
+  if (grant !== null) throw new S3Error('NotImplemented', `godfs has no ACLs: the ${grant} header is not supported.`);
 }

@@ -9,16 +9,20 @@ import { header, sendEmpty, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
 import { checksumHeader, EMPTY_MD5, FOLDER_XATTR, isFolderDir, metadataFromHeaders, s3MetadataNames } from '../metadata.js';
 import { isFolderKey, keyPath } from '../names.js';
-import { checkCannedAcl, requireBucket } from './buckets.js';
+import { checkCannedAcl, GRANT_PREFIX, requireBucket } from './buckets.js';
 
 /** Request headers asking for features godfs does not have; honouring them silently would be a lie. */
-const UNSUPPORTED_HEADERS = [/^x-amz-server-side-encryption/, /^x-amz-object-lock-/, /^x-amz-tagging$/, /^x-amz-website-redirect-location$/];
+const UNSUPPORTED_HEADER = /^x-amz-(?:server-side-encryption|object-lock-|tagging$|website-redirect-location$)/;
 
 export function checkUnsupportedHeaders(ctx: S3Context): void {
+  // One pass over the names: only x-amz-* ones can be refused (here or as ACL grants below).
+  let grant: string | null = null;
   for (const name of Object.keys(ctx.headers)) {
-    if (UNSUPPORTED_HEADERS.some((re) => re.test(name))) throw new S3Error('NotImplemented', `godfs does not support the ${name} header.`);
+    if (!name.startsWith('x-amz-')) continue;
+    if (UNSUPPORTED_HEADER.test(name)) throw new S3Error('NotImplemented', `godfs does not support the ${name} header.`);
+    if (grant === null && name.startsWith(GRANT_PREFIX)) grant = name;
   }
-  checkCannedAcl(ctx);
+  checkCannedAcl(ctx, grant);
 }
 
 /** Writes `source` to `path` below bucket, creating the directories of the key (never the bucket). */
