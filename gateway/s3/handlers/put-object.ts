@@ -8,7 +8,7 @@ import { formatEtag } from '../../service/http-conditions.js';
 import { header, sendEmpty, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
 import { checksumHeader, EMPTY_MD5, FOLDER_XATTR, isFolderDir, metadataFromHeaders, s3MetadataNames } from '../metadata.js';
-import { isFolderKey, keyPath } from '../names.js';
+import { bucketPath, isFolderKey, keyPath } from '../names.js';
 import { checkCannedAcl, GRANT_PREFIX, requireBucket } from './buckets.js';
 
 /** Request headers asking for features godfs does not have; honouring them silently would be a lie. */
@@ -35,16 +35,20 @@ export async function writeObject(
 ): Promise<FileInfo> {
   const { service, settings } = ctx.deps;
   const path = keyPath(bucket, key);
+  // A nested key may need its directories made, but never the bucket: the master makes them only
+  // below it, atomically with the commit (parentsBelow), and refuses if the bucket is gone. The check
+  // rides on the write's first allocation, so a PutObject costs no stat of its own.
   const nested = key.includes('/');
-  // A nested key may need its directories made; the bucket itself must already exist. A top-level
-  // key needs none, and a missing parent there can only mean a missing bucket.
-  if (nested) await requireBucket(ctx, bucket);
   try {
-    return await service.put(path, source, { ...o, maxBytes: settings.maxBodyBytes, parents: nested });
+    return await service.put(path, source, { ...o, maxBytes: settings.maxBodyBytes, parents: nested, ...(nested ? { parentsBelow: `/${bucket}` } : {}) });
   } catch (err) {
-    if (!nested && err instanceof GodfsError && err.code === 'not_found') {
-      source.destroy();
-      throw new S3Error('NoSuchBucket', `The specified bucket does not exist: ${bucket}.`);
+    if (err instanceof GodfsError && (err.code === 'not_found' || err.code === 'precondition_failed')) {
+      // Not found: the bucket (or, for a top-level key, the only parent there is). A failed guard
+      // on a key in a missing bucket is reported as the missing bucket, as S3 does.
+      if (err.code === 'not_found' || !(await ctx.deps.service.statIfExists(bucketPath(bucket)))?.isDir) {
+        source.destroy();
+        throw new S3Error('NoSuchBucket', `The specified bucket does not exist: ${bucket}.`);
+      }
     }
     throw err;
   }
