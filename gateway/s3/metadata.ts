@@ -49,7 +49,8 @@ export function metadataFromHeaders(headers: IncomingHttpHeaders): Record<string
     out[name] = bytes(v);
   }
   let userBytes = 0;
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (!name.startsWith(USER_META_PREFIX) || value === undefined) continue;
     const v = single(value)!;
     userBytes += Buffer.byteLength(name.slice(USER_META_PREFIX.length)) + Buffer.byteLength(v);
@@ -59,16 +60,16 @@ export function metadataFromHeaders(headers: IncomingHttpHeaders): Record<string
   return out;
 }
 
-/** Response headers for an object's stored metadata (Content-Type is left to the caller). */
-export function metadataHeaders(info: FileInfo): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(info.xattrs ?? {})) {
+/** Response headers for an object's stored metadata (Content-Type is left to the caller), handed to `set`. */
+export function forEachMetadataHeader(info: FileInfo, set: (name: string, value: string) => void): void {
+  const xattrs = info.xattrs;
+  if (!xattrs) return;
+  for (const name of Object.keys(xattrs)) {
     if (name === CONTENT_TYPE_XATTR) continue;
     if (!(STORED_HEADERS as readonly string[]).includes(name) && !name.startsWith(USER_META_PREFIX)) continue;
-    const v = Buffer.from(value).toString('latin1');
-    if (!HEADER_UNSAFE.test(v)) out[name] = v;
+    const v = Buffer.from(xattrs[name]!).toString('latin1');
+    if (!HEADER_UNSAFE.test(v)) set(name, v);
   }
-  return out;
 }
 
 /** The stored Content-Type (any value node can send back), else the default /v1 also uses. */
@@ -95,13 +96,18 @@ export function copyableXattrs(info: FileInfo): Record<string, Buffer> {
   return out;
 }
 
+const CHECKSUM_HEADERS = CHECKSUM_ALGORITHMS.map((a) => [a, checksumHeader(a)] as const);
+const STORED_CHECKSUM_VALUE = /^[A-Za-z0-9+/=]{1,128}$/;
+
 /** The whole-object checksum stored with an object, if any. */
 export function storedChecksum(info: FileInfo): { algorithm: ChecksumAlgorithm; header: string; value: string } | undefined {
-  for (const a of CHECKSUM_ALGORITHMS) {
-    const v = info.xattrs?.[checksumHeader(a)];
+  const xattrs = info.xattrs;
+  if (!xattrs) return undefined;
+  for (const [algorithm, header] of CHECKSUM_HEADERS) {
+    const v = xattrs[header];
     if (v !== undefined) {
       const value = Buffer.from(v).toString('latin1');
-      if (/^[A-Za-z0-9+/=]{1,128}$/.test(value)) return { algorithm: a, header: checksumHeader(a), value };
+      if (STORED_CHECKSUM_VALUE.test(value)) return { algorithm, header, value };
     }
   }
   return undefined;

@@ -4,8 +4,18 @@
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+/** The last string parsed and its instant (NaN: malformed): requests of the same second share it. */
+let lastAmzDate = { text: '', time: NaN };
+
 /** Parses "YYYYMMDDTHHMMSSZ"; undefined when malformed or not a real instant (e.g. month 13). */
 export function parseAmzDate(s: string): Date | undefined {
+  if (s === lastAmzDate.text) return Number.isNaN(lastAmzDate.time) ? undefined : new Date(lastAmzDate.time);
+  const date = parseAmzDateUncached(s);
+  lastAmzDate = { text: s, time: date ? date.getTime() : NaN };
+  return date;
+}
+
+function parseAmzDateUncached(s: string): Date | undefined {
   const m = AMZ_DATE.exec(s);
   if (!m) return undefined;
   const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];

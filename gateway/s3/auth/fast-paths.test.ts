@@ -1,7 +1,8 @@
 // The shortcuts SigV4 verification takes on the common path must give exactly what the general code
-// gives: the signing-key cache (never a key of another secret, bounded), and the canonical forms of
-// header values, paths and queries that are already canonical.
+// gives: the signing-key cache (never a key of another secret, bounded), the canonical forms of
+// header values, paths and queries that are already canonical, and the remembered x-amz-date.
 import assert from 'node:assert/strict';
+import { parseAmzDate } from './amz-date.js';
 import { canonicalHeaderValue } from './canonical-request.js';
 import { cachedSigningKey, clearSigningKeyCache, deriveSigningKey, SIGNING_KEY_CACHE_SIZE, signingKeyCacheSize } from './signing-key.js';
 import { canonicalQuery, canonicalUri, parseQuery, percentDecodeBytes, uriEncodeBytes } from './uri-encode.js';
@@ -66,6 +67,17 @@ describe('s3 auth: fast paths', () => {
     assert.ok(cachedSigningKey('AKID', 'secret', '20260314', 'region-0', 's3').equals(deriveSigningKey('secret', '20260314', 'region-0', 's3')));
     assert.equal(signingKeyCacheSize(), SIGNING_KEY_CACHE_SIZE);
     clearSigningKeyCache();
+  });
+
+  it('parseAmzDate answers a repeated string the same, malformed or not, with a fresh Date each time', () => {
+    for (const s of ['20260314T150926Z', '20260314T150926Z', '20130230T000000Z', '20130230T000000Z', '', 'x', '20260314T150927Z', '20260314T150926Z']) {
+      const a = parseAmzDate(s);
+      const b = parseAmzDate(s);
+      assert.equal(a?.getTime(), b?.getTime(), s);
+      if (a) assert.notEqual(a, b);
+    }
+    assert.equal(parseAmzDate('20130230T000000Z'), undefined);
+    assert.equal(parseAmzDate('20260314T150926Z')?.toISOString(), '2026-03-14T15:09:26.000Z');
   });
 
   it('canonicalHeaderValue equals trimall for any value', () => {

@@ -6,7 +6,7 @@ import type { FileInfo } from '../../../sdk/types.js';
 import { formatContentRange, formatEtag, formatHttpDate, parseRange, type RequestConditions } from '../../service/http-conditions.js';
 import { header, type S3Context } from '../context.js';
 import { S3Error } from '../errors.js';
-import { EMPTY_MD5, isFolderDir, metadataHeaders, partSizesOf, storedChecksum, storedContentType } from '../metadata.js';
+import { EMPTY_MD5, forEachMetadataHeader, isFolderDir, partSizesOf, storedChecksum, storedContentType } from '../metadata.js';
 import { isFolderKey, keyPath } from '../names.js';
 
 /** Query parameters that override response headers on a signed GET (S3 GetObject). */
@@ -53,7 +53,7 @@ function conditionsOf(ctx: S3Context): RequestConditions {
 function objectHeaders(ctx: S3Context, info: FileInfo): void {
   const etag = formatEtag(info.etag || EMPTY_MD5);
   ctx.reply.header('etag', etag).header('last-modified', formatHttpDate(info.mtimeMs)).header('accept-ranges', 'bytes');
-  for (const [k, v] of Object.entries(metadataHeaders(info))) ctx.reply.header(k, v);
+  forEachMetadataHeader(info, (k, v) => ctx.reply.header(k, v));
   for (const name of OVERRIDES) {
     const v = ctx.query.get(`response-${name}`);
     if (v === null) continue;
