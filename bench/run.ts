@@ -15,7 +15,7 @@ import { startUp, type UpProcess } from '../cli/up-process.js';
 import { Loader, median, opsPerSecond, type Target } from './load.js';
 import { formatMountRows, measureMount } from './mount-bench.js';
 import { RssSampler, memoryOf } from './rss.js';
-import { formatS3Rows, measureS3, s3KeysOf } from './s3-bench.js';
+import { clusterPidsOf, formatS3Sections, measureS3Sections, s3KeysOf } from './s3-bench.js';
 
 interface BenchOptions {
   largeMib: number;
@@ -194,15 +194,18 @@ async function main(): Promise<void> {
     printTable(rows, { ...rss, baselineBytes: baseline?.rssBytes }, o);
     process.stdout.write(formatMountRows(await measureMount({ master: up.master, apiKey: up.apiKey, endpoint: up.endpoint, sizeMib: o.largeMib, repeats: o.repeats })));
     // S3 rows (bench/s3-bench.ts): the same sizes through @aws-sdk/client-s3, as a ratio to /v1 measured alongside.
-    const s3Rows = await measureS3({ endpoint: up.endpoint, apiKey: up.apiKey, ...(await s3KeysOf(up.dataDir)), gatewayPid, largeMib: o.largeMib, repeats: o.repeats, ops: o.ops, concurrency: o.concurrency, smallKib: o.smallKib });
-    process.stdout.write(formatS3Rows(s3Rows));
+    const s3 = await measureS3Sections({
+      endpoint: up.endpoint, apiKey: up.apiKey, ...(await s3KeysOf(up.dataDir)), gatewayPid, clusterPids: clusterPidsOf(pids),
+      largeMib: o.largeMib, repeats: o.repeats, ops: o.ops, concurrency: o.concurrency, smallKib: o.smallKib,
+    });
+    process.stdout.write(formatS3Sections(s3));
     if (o.json) {
       process.stdout.write(
         JSON.stringify(
           {
             options: o,
             rows: rows.map((r) => ({ ...r, ratio: r.ceiling > 0 ? r.godfs / r.ceiling : null })),
-            s3: s3Rows,
+            s3,
             gateway: { peakRssMiB: rss.peakRssBytes / MiB, hwmMiB: rss.hwmBytes !== undefined ? rss.hwmBytes / MiB : null, idleRssMiB: baseline ? baseline.rssBytes / MiB : null },
           },
           null,
