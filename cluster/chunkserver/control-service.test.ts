@@ -9,7 +9,7 @@ import { chunkserverProto } from '../../proto/load.js';
 import type { ChunkserverClient } from '../../proto/generated/godfs/chunkserver/v1/Chunkserver.js';
 import { chunkPath } from '../../common/chunk-format.js';
 import type { ChunkserverHandle } from './server.js';
-import { MiB, Servers, collect, filesUnder, flipByte, putChunk } from './test-util.js';
+import { MiB, Servers, chunkFilesUnder, collect, filesUnder, flipByte, putChunk } from './test-util.js';
 
 const KEY = 'control-key';
 
@@ -75,7 +75,7 @@ describe('chunkserver control service (gRPC)', function () {
       assert.equal(b.store.has(id), false);
     }
     assert.deepEqual(await filesUnder(join(b.store.dataDir, 'tmp')), []);
-    assert.deepEqual(await filesUnder(join(b.store.dataDir, 'chunks')), []);
+    assert.deepEqual(await chunkFilesUnder(join(b.store.dataDir, 'chunks')), []);
   });
 
   it('Replicate from a source that does not have the chunk is not_found', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseHostPort } from '../../common/net.js';
 import { BLOCK_SIZE, chunkPath } from '../../common/chunk-format.js';
 import type { ChunkserverHandle } from './server.js';
-import { MiB, Servers, eventually, flipByte, filesUnder, getChunk, http, pieces, putChunk } from './test-util.js';
+import { MiB, Servers, chunkFilesUnder, eventually, flipByte, filesUnder, getChunk, http, pieces, putChunk } from './test-util.js';
 
 const dataDirOf = (h: ChunkserverHandle) => h.store.dataDir;
 const fileOf = (h: ChunkserverHandle, id: number) => chunkPath(join(dataDirOf(h), 'chunks'), id);
@@ -147,7 +147,7 @@ describe('chunkserver data plane (HTTP)', function () {
     assert.match((r.json as { message: string }).message, new RegExp(deadAddr.replace(/\./g, '\\.')));
     assert.equal(a.store.has(8), false);
     assert.deepEqual(await tmpFiles(a), []);
-    assert.deepEqual(await filesUnder(join(dataDirOf(a), 'chunks')), []);
+    assert.deepEqual(await chunkFilesUnder(join(dataDirOf(a), 'chunks')), []);
   });
 
   it('a refusal at the end of the chain unwinds every replica before it', async () => {
@@ -188,7 +188,7 @@ describe('chunkserver data plane (HTTP)', function () {
       assert.equal((r.json as { code: string }).code, 'unauthenticated');
       assert.equal((await getChunk(a.address, 1, apiKey ? { apiKey } : {})).status, 401);
     }
-    assert.deepEqual(await filesUnder(join(dataDirOf(a), 'chunks')), []);
+    assert.deepEqual(await chunkFilesUnder(join(dataDirOf(a), 'chunks')), []);
     const ok = await putChunk(a.address, 1, 1, Buffer.from('hello'), { apiKey: key, chain: [b.address] });
     assert.equal(ok.status, 200);
     assert.equal((await getChunk(b.address, 1, { apiKey: key })).body.toString(), 'hello');

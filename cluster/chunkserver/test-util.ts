@@ -5,6 +5,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NODE_MARKER } from '../../common/chunk-format.js';
 import { parseHostPort } from '../../common/net.js';
 import { startChunkserver, type ChunkserverHandle, type ChunkserverOptions } from './server.js';
 
@@ -132,6 +133,11 @@ export async function filesUnder(dir: string): Promise<string[]> {
   };
   await walk(dir, '');
   return out.sort();
+}
+
+/** Files in a chunk directory (recursive) other than the node's NODE marker: the stored chunks. */
+export async function chunkFilesUnder(chunksDir: string): Promise<string[]> {
+  return (await filesUnder(chunksDir)).filter((f) => f !== NODE_MARKER);
 }
 
 /** Polls until fn() is true (the server cleans up after a dropped connection asynchronously). */
