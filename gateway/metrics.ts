@@ -2,7 +2,7 @@
 // global one) so several gateways in one process — tests, `godfs up` — never collide or double-count.
 // Labels use the route *pattern*, never the raw URL, so paths cannot blow up the series count.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const UNMATCHED = 'unmatched';
 
@@ -42,6 +42,11 @@ export class GatewayMetrics {
     help: 'Requests being served right now.',
     registers: [this.registry],
   });
+
+  constructor() {
+    // Process metrics (RSS, heap, external memory, event-loop lag, GC), as the master and chunkservers have.
+    collectDefaultMetrics({ register: this.registry });
+  }
 
   /** A callback that adds to the bytes-out counter of this request's route (for streamed bodies). */
   outCounter(req: FastifyRequest): (n: number) => void {

@@ -216,6 +216,9 @@ describe('gateway: health, readiness, metrics', () => {
     assert.match(m, /godfs_gateway_http_response_body_bytes_total\{route="\/v1\/fs\/content"\} 11/);
     assert.match(m, /godfs_gateway_http_request_duration_seconds_bucket/);
     assert.match(m, /godfs_gateway_http_requests_in_flight 1/); // the /metrics request itself
+    // Process metrics, as on the master and chunkservers.
+    assert.match(m, /^process_resident_memory_bytes \d+/m);
+    assert.match(m, /^nodejs_heap_size_used_bytes \d+/m);
     assert.doesNotMatch(m, /random/);
     await app.close();
   });
