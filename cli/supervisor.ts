@@ -14,6 +14,8 @@ export interface ChildSpec {
   name: string;
   /** Arguments after the CLI path, e.g. ['master', '--data', ...]. Re-read at each (re)start. */
   args: () => string[];
+  /** Node options for this child, before the CLI path (e.g. V8 heap sizing). */
+  nodeArgs?: string[];
 }
 
 export interface SupervisorOptions {
@@ -70,7 +72,7 @@ export class SupervisedChild {
 
   start(): void {
     const log = this.#opts.logger;
-    const args = [this.#opts.cliPath, ...this.spec.args()];
+    const args = [...(this.spec.nodeArgs ?? []), this.#opts.cliPath, ...this.spec.args()];
     const file = this.logFile();
     const fd = file ? openSync(file, 'a', 0o644) : undefined;
     let proc: ChildProcess;
