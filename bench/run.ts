@@ -50,7 +50,7 @@ function options(): BenchOptions {
   const o = cmd.opts<Partial<BenchOptions> & { quick: boolean; json: boolean; keep: boolean; concurrency: number; smallKib: number; chunkservers: number }>();
   return {
     largeMib: o.largeMib ?? (o.quick ? 64 : 256),
-    repeats: o.repeats ?? 3,
+    repeats: o.repeats ?? 5,
     ops: o.ops ?? (o.quick ? 100 : 500),
     concurrency: o.concurrency,
     smallKib: o.smallKib,
