@@ -18,6 +18,7 @@ export interface MasterFlags {
   heartbeatIntervalMs?: number;
   nodeDeadAfterMs?: number;
   gcGraceMs?: number;
+  uploadMaxAgeMs: number;
   logLevel: string;
 }
 
@@ -69,6 +70,11 @@ export function apiKeyOption(what: string): Option {
   return new Option('--api-key <key>', what).env('GODFS_API_KEY');
 }
 
+/** Incomplete multipart uploads expire after this long (master GC); shared by `master` and `up`. */
+export function uploadMaxAgeOption(): Option {
+  return envOption('--upload-max-age-ms <ms>', 'incomplete multipart uploads older than this are aborted and their parts collected (0 = never)', 'GODFS_UPLOAD_MAX_AGE_MS', (v) => parseCount(v, 0), 24 * 3600_000);
+}
+
 function maxChunkSizeOption(): Option {
   return envOption('--max-chunk-size <size>', 'largest chunk (bytes, or 32MiB etc.)', 'GODFS_MAX_CHUNK_SIZE', parseSize, 64 * 2 ** 20, '64MiB');
 }
@@ -87,6 +93,7 @@ export function registerServerCommands(program: Command): void {
     .addOption(envOption('--heartbeat-interval-ms <ms>', 'heartbeat interval asked of chunkservers (default 1000)', 'GODFS_HEARTBEAT_INTERVAL_MS', (v) => parseCount(v, 1)))
     .addOption(envOption('--node-dead-after-ms <ms>', 'a chunkserver silent this long is dead (default 10000)', 'GODFS_NODE_DEAD_AFTER_MS', (v) => parseCount(v, 1)))
     .addOption(envOption('--gc-grace-ms <ms>', 'unreferenced chunks are deleted this long after becoming garbage (default 600000)', 'GODFS_GC_GRACE_MS', (v) => parseCount(v, 0)))
+    .addOption(uploadMaxAgeOption())
     .addOption(logLevelOption())
     .action(async (o: MasterFlags) => {
       const { startMaster } = await import('../cluster/master/server.js');
@@ -104,6 +111,7 @@ export function registerServerCommands(program: Command): void {
             heartbeatIntervalMs: o.heartbeatIntervalMs,
             nodeDeadAfterMs: o.nodeDeadAfterMs,
             gcGraceMs: o.gcGraceMs,
+            uploadMaxAgeMs: o.uploadMaxAgeMs,
             logger,
           }),
         (h) => ({ address: h.address, httpAddress: h.httpAddress }),

@@ -10,7 +10,7 @@ import { formatHostPort, parseHostPort } from '../common/net.js';
 import { resolveApiKey, resolveS3Key, writeCredentials, CREDENTIALS_FILE } from './credentials.js';
 import { envOption, logLevelOption, parseAddress, parseCount, parseSize } from './options.js';
 import { UsageError } from './report.js';
-import { checkS3Pair, s3Options } from './server-commands.js';
+import { checkS3Pair, s3Options, uploadMaxAgeOption } from './server-commands.js';
 import { SupervisedChild, type SupervisorOptions } from './supervisor.js';
 
 export interface UpFlags {
@@ -24,6 +24,7 @@ export interface UpFlags {
   chunkserverPort: number;
   maxBodyBytes?: number;
   logs?: string;
+  uploadMaxAgeMs: number;
   s3AccessKey?: string;
   s3SecretKey?: string;
   s3Region: string;
@@ -76,7 +77,8 @@ export function registerUpCommand(program: Command): void {
     .addOption(envOption('--max-chunk-size <size>', 'largest chunk (bytes, or 32MiB etc.)', 'GODFS_MAX_CHUNK_SIZE', parseSize, 64 * 2 ** 20, '64MiB'))
     .addOption(envOption('--chunkserver-port <port>', 'first chunkserver data port; chunkserver i listens on port+i (0 = ephemeral ports)', 'GODFS_CHUNKSERVER_PORT', (v) => parseCount(v, 0), 0))
     .addOption(envOption('--max-body-bytes <size>', 'largest /v1 request body the gateway accepts (default: 5TiB)', 'GODFS_MAX_BODY_BYTES', parseSize))
-    .addOption(envOption('--logs <dir>', "directory for the children's JSON logs, or - to print them on stdout", 'GODFS_LOGS', undefined, undefined, '<data>/logs'));
+    .addOption(envOption('--logs <dir>', "directory for the children's JSON logs, or - to print them on stdout", 'GODFS_LOGS', undefined, undefined, '<data>/logs'))
+    .addOption(uploadMaxAgeOption());
   for (const opt of s3Options()) up.addOption(opt);
   up.addOption(logLevelOption()).action(async (o: UpFlags) => {
     process.exitCode = await runUp(o);
@@ -143,7 +145,10 @@ export async function runUp(o: UpFlags): Promise<number> {
   const master = new SupervisedChild(
     {
       name: 'master',
-      args: () => ['master', '--data', join(dataDir, 'master'), '--listen', masterListen, '--replication', String(o.replication), '--max-chunk-size', String(o.maxChunkSize)],
+      args: () => [
+        'master', '--data', join(dataDir, 'master'), '--listen', masterListen, '--replication', String(o.replication), '--max-chunk-size', String(o.maxChunkSize),
+        '--upload-max-age-ms', String(o.uploadMaxAgeMs),
+      ],
     },
     sup,
   );

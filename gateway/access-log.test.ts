@@ -12,7 +12,7 @@ const AUTH = { authorization: 'Bearer k3y' };
 async function logged(requests: InjectOptions[]): Promise<Array<Record<string, unknown>>> {
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
-  const app = await buildGateway({ client: new MemoryGodfs(), apiKey: 'k3y', logger, s3: { rootAccessKey: 'AKIDTEST', rootSecretKey: 'secret', uploadMaxAgeMs: 0 } });
+  const app = await buildGateway({ client: new MemoryGodfs(), apiKey: 'k3y', logger, s3: { rootAccessKey: 'AKIDTEST', rootSecretKey: 'secret' } });
   try {
     for (const r of requests) await app.inject(r);
   } finally {

@@ -16,6 +16,8 @@ export interface TestClusterOptions {
   dir?: string;
   /** Short-circuit reads by `client` (default true, as for any client on the chunkservers' host). */
   shortCircuitReads?: boolean;
+  /** The master's upload expiry (default 24 h). */
+  uploadMaxAgeMs?: number;
 }
 
 export class TestCluster {
@@ -35,6 +37,7 @@ export class TestCluster {
       apiKey: opts.apiKey ?? 'test-key',
       gcGraceMs: opts.gcGraceMs ?? 10 * 60_000,
       shortCircuitReads: opts.shortCircuitReads ?? true,
+      uploadMaxAgeMs: opts.uploadMaxAgeMs ?? 24 * 3600_000,
     };
   }
 
@@ -56,6 +59,7 @@ export class TestCluster {
       heartbeatIntervalMs: 200,
       gcGraceMs: o.gcGraceMs,
       gcIntervalMs: 200,
+      uploadMaxAgeMs: o.uploadMaxAgeMs,
     });
     this.#masterPort = Number(this.master.address.split(':').pop());
     this.chunkservers = [];

@@ -11,7 +11,12 @@ import type { RepairHost } from './repair.js';
 export interface GcOptions {
   graceMs: number;
   intervalMs: number;
+  /** Incomplete multipart uploads older than this are aborted, freeing their parts (0 = never). */
+  uploadMaxAgeMs?: number;
 }
+
+/** Default age at which an incomplete multipart upload expires (MinIO's default too). */
+export const DEFAULT_UPLOAD_MAX_AGE_MS = 24 * 3600_000;
 
 export class GarbageCollector {
   #host: RepairHost;
@@ -22,6 +27,7 @@ export class GarbageCollector {
   #metrics: MasterMetrics;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #uploadsSweptMs = 0;
 
   constructor(host: RepairHost, allocations: Allocations, registry: Registry, opts: GcOptions, log: Logger, metrics: MasterMetrics) {
     this.#host = host;
@@ -70,8 +76,35 @@ export class GarbageCollector {
         await this.#host.propose({ op: 'gc_done', chunkIds: due });
         this.#log.debug({ chunks: due.length }, 'garbage chunks scheduled for deletion');
       }
+      await this.#expireUploads(now);
     } catch (err) {
       this.#log.warn({ err }, 'gc sweep failed');
+    }
+  }
+
+  /**
+   * Aborts incomplete multipart uploads older than uploadMaxAgeMs (S3 and /v1 alike): their parts'
+   * chunks lose their last reference and become garbage, deleted after the grace period like any other.
+   * Looked at every tenth of the age (between 1 s and 1 min), not on every sweep.
+   */
+  async #expireUploads(now: number): Promise<void> {
+    const maxAge = this.#opts.uploadMaxAgeMs ?? DEFAULT_UPLOAD_MAX_AGE_MS;
+    if (maxAge <= 0 || now - this.#uploadsSweptMs < Math.min(60_000, Math.max(1000, maxAge / 10))) return;
+    this.#uploadsSweptMs = now;
+    const stale = [...this.#host.fsm.uploads].filter(([, u]) => now - u.createdMs > maxAge).map(([id]) => id);
+    let n = 0;
+    for (const uploadId of stale) {
+      try {
+        await this.#host.propose({ op: 'upload_abort', uploadId, now });
+        n++;
+      } catch (err) {
+        // Finished or aborted meanwhile (not_found): nothing left to expire.
+        this.#log.debug({ err, uploadId }, 'upload expiry: abort refused');
+      }
+    }
+    if (n > 0) {
+      this.#metrics.uploadsExpired.inc(n);
+      this.#log.info({ uploads: n, maxAgeMs: maxAge }, 'expired incomplete multipart uploads');
     }
   }
 }

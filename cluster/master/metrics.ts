@@ -13,6 +13,7 @@ export interface MasterMetrics {
   badReports: Counter<'from'>;
   staleFound: Counter;
   writeRetries: Counter;
+  uploadsExpired: Counter;
 }
 
 export interface MasterGauges {
@@ -71,5 +72,6 @@ export function createMasterMetrics(collect: () => MasterGauges): MasterMetrics 
     badReports: new Counter({ name: 'godfs_master_bad_replica_reports_total', help: 'Corrupt replicas reported, by reporter', labelNames: ['from'], registers: [registry] }),
     staleFound: counter('godfs_master_stale_replicas_found_total', 'Stale replicas detected in chunk reports'),
     writeRetries: counter('godfs_master_write_retries_total', 'Chunk leases re-granted to a write retrying on a fresh replica set'),
+    uploadsExpired: counter('godfs_master_uploads_expired_total', 'Incomplete multipart uploads aborted for being older than the maximum age'),
   };
 }

@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../../common/log.js';
 import { addressOf, formatHostPort, parseHostPort } from '../../common/net.js';
 import { masterProto } from '../../proto/load.js';
 import { ChunkserverClients } from './chunkserver-clients.js';
-import { GarbageCollector } from './gc.js';
+import { DEFAULT_UPLOAD_MAX_AGE_MS, GarbageCollector } from './gc.js';
 import { MetaStore } from './meta-store.js';
 import { createMasterMetrics } from './metrics.js';
 import { Reconciler } from './reconcile.js';
@@ -33,6 +33,8 @@ export interface MasterOptions {
   /** Unreferenced chunks are deleted this long after they became garbage (default 10 min). */
   gcGraceMs?: number;
   gcIntervalMs?: number;
+  /** Incomplete multipart uploads older than this are aborted and their parts collected (default 24 h; 0 = never). */
+  uploadMaxAgeMs?: number;
   /** How often the chunk map is scanned for chunks below their replication goal (default 1 s). */
   repairIntervalMs?: number;
   /** Re-replication copies in flight at once (default 4). */
@@ -109,7 +111,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   );
   service.repair = repair;
   service.reconciler = new Reconciler(service, service.allocations, registry, repair, gcGraceMs, log, metrics);
-  const gc = new GarbageCollector(service, service.allocations, registry, { graceMs: gcGraceMs, intervalMs: opts.gcIntervalMs ?? 1000 }, log, metrics);
+  const gc = new GarbageCollector(service, service.allocations, registry, { graceMs: gcGraceMs, intervalMs: opts.gcIntervalMs ?? 1000, uploadMaxAgeMs: opts.uploadMaxAgeMs ?? DEFAULT_UPLOAD_MAX_AGE_MS }, log, metrics);
   gc.start();
   repair.start();
 

@@ -18,8 +18,6 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { patternSlice, patternStream } from '../../test/data.js';
-import { ObjectService } from '../service/object-service.js';
-import { expireUploads } from './upload-expiry.js';
 import { bytesWritten, errorCode, md5, MiB, s3Failure, sha256, signedRequest, startS3Fixture, type S3Fixture } from './s3-fixture.test-helper.js';
 
 /** S3's multipart ETag: md5 of the concatenated binary part md5s, "-N". */
@@ -146,19 +144,5 @@ describe('S3 multipart uploads (end to end)', function () {
       }),
     );
     assert.equal(sha256(await f.cluster.client.readFile('/mpu/copy/dst.bin')), sha256(Buffer.concat([src.subarray(MiB), src.subarray(0, 100)])));
-  });
-
-  it('expires incomplete uploads older than the configured age, and only those', async () => {
-    const old = await f.s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'expiry/old' }));
-    await f.s3.send(new UploadPartCommand({ Bucket: B, Key: 'expiry/old', UploadId: old.UploadId, PartNumber: 1, Body: 'x' }));
-    await new Promise((r) => setTimeout(r, 200));
-    const t = Date.now();
-    const young = await f.s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'expiry/young' }));
-    // Older than the cut: `old` (created ≥ 200 ms before t); younger: `young` (created after t).
-    const now = Date.now();
-    const aborted = await expireUploads(new ObjectService(f.cluster.client), now - t + 100, now);
-    assert.ok(aborted >= 1);
-    assert.deepEqual(await s3Failure(f.s3.send(new ListPartsCommand({ Bucket: B, Key: 'expiry/old', UploadId: old.UploadId }))), ['NoSuchUpload', 404]);
-    await f.s3.send(new ListPartsCommand({ Bucket: B, Key: 'expiry/young', UploadId: young.UploadId }));
   });
 });

@@ -14,7 +14,6 @@ import type { BodyResult, S3Context, S3Settings, VerifiedBody } from './context.
 import { dispatch, subjectOf } from './dispatch.js';
 import { S3Error, s3ErrorOf } from './errors.js';
 import { bucketPath } from './names.js';
-import { DEFAULT_UPLOAD_MAX_AGE_MS, startUploadExpiry } from './upload-expiry.js';
 import { accessOf, bucketOf, keyOf, parseEndpoint, parseTarget, type Endpoint } from './router.js';
 import { errorXml } from './xml.js';
 
@@ -28,8 +27,6 @@ export interface S3Options {
   domain?: string;
   /** Smallest non-last multipart part; S3's 5 MiB unless set (tests lower it). */
   minPartSize?: number;
-  /** Incomplete multipart uploads older than this are aborted (default 24 h; 0 = never). */
-  uploadMaxAgeMs?: number;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -188,12 +185,6 @@ export function registerS3Routes(app: FastifyInstance, deps: S3RouteDeps): void 
       return;
     }
     sendS3Error(req, reply, e, resource);
-  }
-
-  const maxAge = o.uploadMaxAgeMs ?? DEFAULT_UPLOAD_MAX_AGE_MS;
-  if (maxAge > 0) {
-    const stop = startUploadExpiry(deps.service, deps.log, maxAge);
-    app.addHook('onClose', async () => stop());
   }
 
   app.register(async (s3) => {
