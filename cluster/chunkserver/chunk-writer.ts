@@ -4,12 +4,16 @@
 //
 // Writes are queued and flushed with pwritev in the background so the disk stays busy while the
 // network delivers the next piece; write() resolves once the queue is below HIGH_WATER, which is how
-// backpressure reaches the socket without ever holding a whole chunk in memory.
+// backpressure reaches the socket without ever holding a whole chunk in memory. A flush starts once
+// FLUSH_AT bytes are queued (and at the end): flushing every socket read as it came meant one pwritev
+// of ~48 KiB per read, ~21,000 file-system requests per GiB, each with its own main-thread cost.
 import { unlink, type FileHandle } from 'node:fs/promises';
 import { GodfsError } from '../../common/errors.js';
 import { BlockChecksummer, encodeFooter, type ChunkInfo } from '../../common/chunk-format.js';
 
 const HIGH_WATER = 4 * 2 ** 20;
+/** Queued bytes that start a flush: pwritev calls of about 1 MiB. Nothing is acknowledged before prepare(). */
+const FLUSH_AT = 2 ** 20;
 /** Buffers per pwritev call (IOV_MAX is 1024 on Linux). */
 const MAX_IOV = 256;
 
@@ -110,7 +114,7 @@ export class ChunkWriter {
     this.#size += buf.length;
     this.#queue.push(buf);
     this.#queued += buf.length;
-    this.#flushing ??= this.#flush();
+    if (this.#queued >= FLUSH_AT) this.#flushing ??= this.#flush();
     return this.#queued < HIGH_WATER;
   }
 
@@ -156,6 +160,8 @@ export class ChunkWriter {
   async prepare(): Promise<ChunkInfo> {
     if (this.#state !== 'open') throw new GodfsError('internal', `chunk ${this.id}: prepare after ${this.#state}`);
     try {
+      // The tail below FLUSH_AT is still queued.
+      if (this.#queue.length > 0) this.#flushing ??= this.#flush();
       while (this.#flushing) await this.#flushing;
       if (this.#error) throw this.#error;
       const footer = encodeFooter(this.version, this.#size, this.#sums.finish());
