@@ -11,8 +11,7 @@
 // write-once and replaced only by rename, so an open file never changes under the reader.
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chunkPath, NODE_MARKER } from '../common/chunk-format.js';
-import { readVerified } from '../common/chunk-format.js';
+import { chunkPath, NODE_MARKER, readVerified } from '../common/chunk-format.js';
 
 /** How long a verdict on a directory (readable here or not) is trusted before it is checked again. */
 const VERDICT_MS = 30_000;
