@@ -145,9 +145,8 @@ export async function readAt(fh: FileHandle, length: number, position: number): 
   return buf;
 }
 
-
 /** Blocks read (and verified) per disk read: 1 MiB. */
-export const READ_BATCH_BLOCKS = 16;
+const READ_BATCH_BLOCKS = 16;
 
 /** A block (or the footer, block -1) of a chunk file that failed verification. */
 export class ChunkCorruptError extends ChecksumMismatchError {
@@ -188,15 +187,16 @@ export async function* readVerified(
   const first = Math.floor(offset / BLOCK_SIZE);
   const last = Math.floor((end - 1) / BLOCK_SIZE);
   const crcs = await at(4 * (last - first + 1), t.size + 4 * first);
+  const batchEnd = (b: number) => Math.min(last + 1, b + READ_BATCH_BLOCKS);
   const batch = (b: number) => {
     const start = b * BLOCK_SIZE;
-    const p = at(Math.min(Math.min(last + 1, b + READ_BATCH_BLOCKS) * BLOCK_SIZE, t.size) - start, start);
+    const p = at(Math.min(batchEnd(b) * BLOCK_SIZE, t.size) - start, start);
     p.catch(() => undefined); // awaited below; never an unhandled rejection if the reader stops early
     return p;
   };
   let next = batch(first);
   for (let b = first; b <= last; b += READ_BATCH_BLOCKS) {
-    const bEnd = Math.min(last + 1, b + READ_BATCH_BLOCKS);
+    const bEnd = batchEnd(b);
     const start = b * BLOCK_SIZE;
     const data = await next;
     if (bEnd <= last) next = batch(bEnd);

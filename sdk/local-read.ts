@@ -45,11 +45,6 @@ export class LocalChunkReader {
     return ok;
   }
 
-  /** Stops trusting `r`'s directory until it is checked again (after a miss that suggests it moved). */
-  forget(r: LocalReplica): void {
-    this.#verdicts.delete(`${r.id}\0${r.chunks_dir ?? ''}`);
-  }
-
   /**
    * Verified bytes [offset, offset+length) of chunk `chunkId` at `version` from `r`'s directory.
    * Throws LocalMiss when the file cannot be used (then nothing was yielded), ChunkCorruptError when
