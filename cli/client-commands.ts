@@ -175,7 +175,7 @@ export function registerClientCommands(program: Command): void {
       const source = local === '-' ? process.stdin : createReadStream(local, { highWaterMark: 1 << 20 });
       const bar = createProgress('put', size, o.progress);
       try {
-        await client.write(target, counted(source, (n) => bar.update(n)), { parents: o.parents });
+        await client.write(target, counted(source, (n) => bar.update(n)), { parents: o.parents, sizeHint: size });
       } finally {
         bar.stop();
       }

@@ -224,12 +224,18 @@ export class GodfsClient implements Godfs, GodfsAdmin {
 
   /** Commits streamed chunks; if the commit fails, the master forgets them at once. */
   async #commit<T>(w: StreamedChunks, commit: () => Promise<T>): Promise<T> {
+    let out: T;
     try {
-      return await commit();
+      out = await commit();
     } catch (err) {
       await this.#call('AbandonChunks', { write_id: w.writeId, chunk_ids: w.chunkIds }).catch(() => undefined);
       throw err;
     }
+    // A chunk allocated ahead for bytes that never came: the commit has taken the write's other
+    // chunks out of its lease, so abandoning the write now drops only that one (else its lease
+    // expires). Awaited, so a write leaves nothing pending once it returns; a failure is harmless.
+    if (w.spareChunkIds.length) await this.#call('AbandonChunks', { write_id: w.writeId, chunk_ids: w.spareChunkIds }).catch(() => undefined);
+    return out;
   }
 
   #extentsOut(chunks: ChunkWriteResult[]) {
@@ -275,7 +281,7 @@ export class GodfsClient implements Godfs, GodfsAdmin {
     return uploadInfo(u);
   }
 
-  async uploadPart(uploadId: string, partNumber: number, source: WriteSource, opts: { maxBytes?: number; signal?: AbortSignal } = {}): Promise<PartInfo> {
+  async uploadPart(uploadId: string, partNumber: number, source: WriteSource, opts: { maxBytes?: number; signal?: AbortSignal; sizeHint?: number } = {}): Promise<PartInfo> {
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000) throw new InvalidArgumentError('part number must be 1..10000');
     // Fail fast on an unknown upload before moving any bytes.
     await this.#call('ListParts', { upload_id: uploadId });

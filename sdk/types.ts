@@ -61,6 +61,12 @@ export interface WriteOptions {
   signal?: AbortSignal;
   /** Called as bytes are written (for progress bars). */
   onProgress?: (bytesWritten: number) => void;
+  /**
+   * How many bytes the source will yield, when known (a Content-Length, a file's size): the next
+   * chunk is then allocated while the current one streams only if bytes remain for it. A hint, not a
+   * limit; a wrong one costs a round trip or one unused allocation.
+   */
+  sizeHint?: number;
 }
 
 export interface ReadOptions {
@@ -246,7 +252,7 @@ export interface Godfs extends GodfsKeys {
   setAttr(path: string, attrs: SetAttrOptions): Promise<FileInfo>;
 
   createUpload(path: string, opts?: { xattrs?: Record<string, Buffer | string> }): Promise<UploadInfo>;
-  uploadPart(uploadId: string, partNumber: number, source: WriteSource, opts?: { maxBytes?: number; signal?: AbortSignal }): Promise<PartInfo>;
+  uploadPart(uploadId: string, partNumber: number, source: WriteSource, opts?: { maxBytes?: number; signal?: AbortSignal; sizeHint?: number }): Promise<PartInfo>;
   listParts(uploadId: string): Promise<{ upload: UploadInfo; parts: PartInfo[] }>;
   listUploads(opts?: { pathPrefix?: string; limit?: number }): Promise<UploadInfo[]>;
   /** Splices the parts' extents into the file: metadata only, no byte copied. etag defaults to S3's md5-of-md5s-N. */

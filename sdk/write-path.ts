@@ -6,12 +6,13 @@
 // bounded: chunks are cut at min(the master's chunk size, writeUnitBytes), and at most two are held at
 // once (one streaming, one awaiting its fsyncs). Nothing is visible until the caller commits; a write
 // that fails tells the master to forget its chunks at once (AbandonChunks).
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { GodfsError, TooLargeError, type ErrorCode } from '../common/errors.js';
 import type { AllocateRequest } from '../proto/generated/godfs/master/v1/AllocateRequest.js';
 import type { AllocateResponse__Output } from '../proto/generated/godfs/master/v1/AllocateResponse.js';
 import type { WritePrecheck } from '../proto/generated/godfs/master/v1/WritePrecheck.js';
 import { ChunkUpload, failedNodeIdOf, type ChunkWriteResult } from './chunk-io.js';
+import { StreamMd5 } from './md5.js';
 import type { WriteSource } from './types.js';
 
 export const DEFAULT_WRITE_UNIT = 8 * 2 ** 20;
@@ -41,6 +42,8 @@ export interface StreamOptions {
   md5?: boolean;
   /** The commit to check at the first allocation (AllocateRequest.precheck). */
   precheck?: WritePrecheck;
+  /** Bytes the source is expected to yield (WriteOptions.sizeHint). */
+  sizeHint?: number;
 }
 
 export interface StreamedChunks {
@@ -50,6 +53,8 @@ export interface StreamedChunks {
   /** Groups the write's chunks at the master: abandon them all with it. */
   writeId: string;
   chunkIds: number[];
+  /** Allocated ahead for bytes that never came: to abandon once the write has committed. */
+  spareChunkIds: number[];
 }
 
 /** Nodes this client saw fail recently: avoided by new allocations while others have room. */
@@ -185,13 +190,23 @@ class ChunkInFlight {
 export async function streamChunks(d: WritePathDeps, source: WriteSource, o: StreamOptions): Promise<StreamedChunks> {
   const writeId = randomUUID();
   const replication = o.replication ?? 0;
-  const md5 = o.md5 === false ? undefined : createHash('md5');
+  const md5 = o.md5 === false ? undefined : new StreamMd5();
   const results: ChunkWriteResult[] = [];
   const ids: number[] = [];
   const live = new Set<ChunkInFlight>();
   let cur: ChunkInFlight | undefined;
   let finishing: Promise<void> | undefined;
+  // The next chunk's allocation, asked for while the current chunk streams, so the source is not
+  // held up by a master round trip at every chunk boundary.
+  let ahead: Promise<AllocateResponse__Output> | undefined;
   let size = 0;
+  const allocate = () => {
+    const first = ids.length === 0 && !ahead;
+    return d.allocate({
+      replication, size_hint: 0, retry_chunk_id: 0, retry_version: 0, exclude_nodes: [], avoid_nodes: d.suspects.list(), write_id: writeId,
+      ...(first && o.precheck ? { precheck: o.precheck } : {}),
+    });
+  };
   const seal = async (c: ChunkInFlight) => {
     const prev = finishing;
     const at = results.length;
@@ -209,14 +224,13 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
     for await (let buf of iterate(source)) {
       if (o.signal?.aborted) throw o.signal.reason ?? new GodfsError('unavailable', 'write aborted');
       if (o.maxBytes !== undefined && size + buf.length > o.maxBytes) throw new TooLargeError(`the body is larger than ${o.maxBytes} bytes`);
-      md5?.update(buf);
+      const hashing = md5?.update(buf);
+      if (hashing) await hashing;
       size += buf.length;
       while (buf.length) {
         if (!cur) {
-          const a = await d.allocate({
-            replication, size_hint: 0, retry_chunk_id: 0, retry_version: 0, exclude_nodes: [], avoid_nodes: d.suspects.list(), write_id: writeId,
-            ...(ids.length === 0 && o.precheck ? { precheck: o.precheck } : {}),
-          });
+          const a = await (ahead ?? allocate());
+          ahead = undefined;
           cur = new ChunkInFlight(d, writeId, replication, a);
           live.add(cur);
           ids.push(cur.id);
@@ -225,6 +239,10 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
         const piece = buf.length <= room ? buf : buf.subarray(0, room);
         await cur.append(piece);
         buf = buf.subarray(piece.length);
+        if (!ahead && moreExpected(o.sizeHint, size - buf.length, cur)) {
+          ahead = allocate();
+          ahead.catch(() => undefined); // awaited when the chunk is needed, or at the end
+        }
         if (cur.len === cur.unit) {
           const c = cur;
           cur = undefined;
@@ -240,11 +258,26 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
       await seal(c);
     }
     await finishing;
-    return { extents: results, size, md5: md5?.digest('hex') ?? '', writeId, chunkIds: ids };
+    const spare = ahead ? [(await ahead).chunk_id] : [];
+    return { extents: results, size, md5: md5 ? await md5.digest() : '', writeId, chunkIds: ids, spareChunkIds: spare };
   } catch (err) {
+    md5?.dispose();
     for (const c of live) c.abort();
     cur?.abort();
+    // The write's lease names every chunk it was granted, an allocation made ahead included.
+    await ahead?.catch(() => undefined);
     await d.abandon(writeId, ids).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Whether to allocate the chunk after `cur` now. With a size hint: once bytes beyond `cur` are still
+ * to come. Without one: once `cur` is half full, so a stream that ends early wastes nothing and one
+ * that goes on finds its next chunk ready.
+ */
+function moreExpected(sizeHint: number | undefined, consumed: number, cur: ChunkInFlight): boolean {
+  const room = cur.unit - cur.len;
+  if (sizeHint !== undefined) return sizeHint > consumed + room;
+  return cur.len * 2 >= cur.unit;
 }

@@ -209,7 +209,9 @@ export class ObjectService {
     }
     const guards = await this.#writeGuards(p, o.ifMatch, o.ifNoneMatch);
     try {
-      return await this.#client.write(p, source, { ...guards, xattrs: o.xattrs, maxBytes: o.maxBytes, parents: o.parents, ...(o.parentsBelow ? { parentsBelow: o.parentsBelow } : {}) });
+      return await this.#client.write(p, source, {
+        ...guards, xattrs: o.xattrs, maxBytes: o.maxBytes, parents: o.parents, sizeHint: o.declaredLength, ...(o.parentsBelow ? { parentsBelow: o.parentsBelow } : {}),
+      });
     } catch (err) {
       throw guardError(err, guards);
     }
@@ -291,7 +293,7 @@ export class ObjectService {
       if (o.maxBytes !== undefined && o.declaredLength !== undefined && o.declaredLength > o.maxBytes) {
         throw new TooLargeError(`the part (${o.declaredLength} bytes) is larger than the ${o.maxBytes}-byte limit`);
       }
-      return this.#client.uploadPart(uploadId, partNumber, source, { maxBytes: o.maxBytes });
+      return this.#client.uploadPart(uploadId, partNumber, source, { maxBytes: o.maxBytes, sizeHint: o.declaredLength });
     },
 
     listParts: (uploadId: string): Promise<{ upload: UploadInfo; parts: PartInfo[] }> => {
