@@ -1,5 +1,5 @@
-// The thread behind sdk/md5.ts: hashes blocks of shared memory for the streams it is told about and
-// hands each block back once its bytes are in the hash. Messages arrive in the order they were sent,
+// The thread behind sdk/md5.ts: hashes the byte ranges of blocks of shared memory for the streams it
+// is told about and hands each block back once its bytes are in the hash. Messages arrive in the order they were sent,
 // so every stream's blocks are hashed in order.
 import { createHash, type Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
@@ -15,7 +15,8 @@ port.on('message', (m: ToWorker) => {
     case 'update': {
       let h = hashes.get(m.id);
       if (!h) hashes.set(m.id, (h = createHash('md5')));
-      h.update(new Uint8Array(m.block, 0, m.length));
+      const view = new Uint8Array(m.block);
+      for (let i = 0; i < m.ranges.length; i += 2) h.update(view.subarray(m.ranges[i], m.ranges[i + 1]));
       port.postMessage({ op: 'block', block: m.block } satisfies ToMain);
       break;
     }
