@@ -42,7 +42,7 @@ describe('StreamMd5', function () {
   });
 
   it('more concurrent streams than blocks: each waits for a block and all finish correctly', async () => {
-    // 80 streams each holding a part-filled block exceed the 64-block pool; the ones that wait get
+    // 80 streams each holding a part-filled block exceed the 16-block pool; the ones that wait get
     // blocks back as the thread hashes the others' full blocks.
     const datas = Array.from({ length: 80 }, (_, i) => patternSlice(i, 0, 2 * MiB + 1000 * i));
     const got = await Promise.all(datas.map((d) => hashInPieces(d, 300_007)));
@@ -57,7 +57,7 @@ describe('StreamMd5', function () {
       h.dispose();
       assert.throws(() => h.update(Buffer.alloc(1)), /after digest or dispose/);
     }
-    // 100 disposed streams each held a block: had they leaked, the 64-block pool would be empty and
+    // 100 disposed streams each held a block: had they leaked, the 16-block pool would be empty and
     // this stream would wait forever.
     const data = patternSlice(9, 0, 20 * MiB);
     assert.equal(await hashInPieces(data, MiB), md5Of(data));
