@@ -1,9 +1,10 @@
 // StreamMd5 (sdk/md5.ts): the digest equals node:crypto's for every size around the inline limit and
 // every way of cutting the stream, streams interleave on the shared thread without mixing, the block
-// pool's backpressure holds with more streams than blocks, and a disposed stream hands its block back.
+// pool's backpressure holds with more streams than blocks, a disposed stream hands its block back, and
+// an idle thread exits while an open stream keeps it.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { INLINE_MAX, StreamMd5 } from './md5.js';
+import { INLINE_MAX, md5Thread, md5ThreadRunning, StreamMd5 } from './md5.js';
 import { patternSlice } from '../test/data.js';
 
 const KiB = 1024;
@@ -61,5 +62,33 @@ describe('StreamMd5', function () {
     // this stream would wait forever.
     const data = patternSlice(9, 0, 20 * MiB);
     assert.equal(await hashInPieces(data, MiB), md5Of(data));
+  });
+
+  describe('an idle thread', () => {
+    const saved = md5Thread.idleMs;
+    before(() => (md5Thread.idleMs = 100));
+    after(() => (md5Thread.idleMs = saved));
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('exits once no stream is open, and the next large stream starts a new one', async () => {
+      const data = patternSlice(5, 0, 3 * MiB);
+      assert.equal(await hashInPieces(data, 64 * KiB), md5Of(data));
+      await sleep(400);
+      assert.equal(md5ThreadRunning(), false, 'the idle thread has exited');
+      assert.equal(await hashInPieces(data, 100_000), md5Of(data));
+      assert.equal(md5ThreadRunning(), true);
+    });
+
+    it('stays while a stream is open, however long it waits between pieces', async () => {
+      const data = patternSlice(6, 0, 3 * MiB);
+      const h = new StreamMd5();
+      await h.update(data.subarray(0, 2 * MiB));
+      await sleep(400);
+      assert.equal(md5ThreadRunning(), true, 'an open stream keeps its thread');
+      await h.update(data.subarray(2 * MiB));
+      assert.equal(await h.digest(), md5Of(data));
+      await sleep(400);
+      assert.equal(md5ThreadRunning(), false);
+    });
   });
 });

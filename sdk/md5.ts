@@ -43,6 +43,18 @@ const MAX_BLOCKS = 16;
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 };
 
+/**
+ * A thread with no stream open and nothing in flight exits after `idleMs`, giving back its memory and
+ * its blocks; the next large write starts a new one (about 20 ms, overlapped with the first MiB).
+ * Exported for tests.
+ */
+export const md5Thread = { idleMs: 5_000 };
+
+/** Whether the process has an MD5 thread now (tests). */
+export function md5ThreadRunning(): boolean {
+  return thread !== undefined;
+}
+
 interface Waiter<T> {
   resolve(v: T): void;
   reject(e: Error): void;
@@ -59,6 +71,9 @@ class HashThread {
   #nextId = 1;
   /** Blocks at the thread plus digests asked for: the thread keeps the process alive while > 0. */
   #busy = 0;
+  /** Streams begun and not yet digested or dropped. */
+  #open = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor() {
     this.#worker = new Worker(new URL('./md5-worker.js', import.meta.url), { resourceLimits: WORKER_LIMITS });
@@ -70,6 +85,7 @@ class HashThread {
       } else {
         const w = this.#digests.get(m.id);
         this.#digests.delete(m.id);
+        this.#open--;
         this.#idle();
         w?.resolve(m.hex);
       }
@@ -82,7 +98,11 @@ class HashThread {
     return this.#failed !== undefined;
   }
 
+  /** A new stream: its id at the thread. */
   newId(): number {
+    this.#open++;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
     return this.#nextId++;
   }
 
@@ -117,7 +137,10 @@ class HashThread {
   }
 
   drop(id: number): void {
-    if (!this.#failed) this.#worker.postMessage({ op: 'drop', id } satisfies ToWorker);
+    if (this.#failed) return;
+    this.#open--;
+    this.#worker.postMessage({ op: 'drop', id } satisfies ToWorker);
+    this.#checkIdle();
   }
 
   #post(m: ToWorker): void {
@@ -128,6 +151,20 @@ class HashThread {
 
   #idle(): void {
     if (--this.#busy === 0) this.#worker.unref();
+    this.#checkIdle();
+  }
+
+  #checkIdle(): void {
+    if (this.#open > 0 || this.#busy > 0 || this.#idleTimer || this.#failed) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      if (this.#open > 0 || this.#busy > 0 || this.#failed) return;
+      // Not a failure: nothing is pending, and the next stream gets a new thread.
+      this.#failed = new Error('the MD5 thread was idle and stopped');
+      if (thread === this) thread = undefined;
+      void this.#worker.terminate();
+    }, md5Thread.idleMs);
+    this.#idleTimer.unref();
   }
 
   #error(): GodfsError {
@@ -137,6 +174,7 @@ class HashThread {
   #fail(err: Error): void {
     if (this.#failed) return;
     this.#failed = err;
+    clearTimeout(this.#idleTimer);
     if (thread === this) thread = undefined;
     const e = this.#error();
     for (const w of this.#waiting.splice(0)) w.reject(e);
@@ -188,6 +226,7 @@ export class StreamMd5 {
     }
     const t = this.#thread!;
     if (this.#fill) this.#send();
+    this.#thread = undefined; // digested: a later dispose() has nothing to drop
     return t.digest(this.#id);
   }
 
