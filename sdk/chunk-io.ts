@@ -5,7 +5,8 @@
 // means the bytes are incomplete, never silently short.
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
-import { GodfsError, isErrorCode, type ErrorCode } from '../common/errors.js';
+import { authHeaders, errorFrom, isDataPlaneError, netError, putReply, trailerCheckedBody, type PutReply } from '../common/chunk-http.js';
+import { GodfsError } from '../common/errors.js';
 import { parseHostPort } from '../common/net.js';
 
 export const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo' });
@@ -22,29 +23,6 @@ export interface ChunkWriteResult {
   version: number;
   size: number;
   replicaIds: string[];
-}
-
-/** The error a non-2xx data-plane answer carries, with the data address of the replica it names. */
-async function errorFrom(res: IncomingMessage, what: string): Promise<GodfsError & { node?: string }> {
-  let body = '';
-  for await (const c of res) body += String(c);
-  let code: ErrorCode = res.statusCode === 404 ? 'not_found' : res.statusCode === 401 ? 'unauthenticated' : 'unavailable';
-  let message = `${what}: HTTP ${res.statusCode}`;
-  let node: string | undefined;
-  try {
-    const j = JSON.parse(body) as { code?: string; message?: string; node?: string };
-    if (isErrorCode(j.code)) code = j.code;
-    if (j.message) message = `${what}: ${j.message}`;
-    if (typeof j.node === 'string' && j.node) node = j.node;
-  } catch {
-    /* not JSON: keep the status-derived code */
-  }
-  return Object.assign(new GodfsError(code, message), node ? { node } : {});
-}
-
-function netError(err: unknown, what: string): GodfsError {
-  if (err instanceof GodfsError) return err;
-  return new GodfsError('unavailable', `${what}: ${(err as Error).message}`, { cause: err });
 }
 
 /** The node a data-plane error blames (so a writer can retry without it), as a node id. */
@@ -74,7 +52,7 @@ export class ChunkUpload {
   readonly target: ChunkTarget;
   written = 0;
   #req: ClientRequest;
-  #outcome: Promise<{ size: number; replicas: string[] }>;
+  #outcome: Promise<PutReply>;
   #failed: GodfsError | undefined;
 
   constructor(target: ChunkTarget, apiKey: string | undefined, opts: UploadOptions = {}) {
@@ -93,37 +71,16 @@ export class ChunkUpload {
         'content-type': 'application/octet-stream',
         ...(opts.size !== undefined ? { 'content-length': String(opts.size) } : { 'transfer-encoding': 'chunked' }),
         'x-godfs-chain': chain.map((r) => r.addr).join(','),
-        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        ...authHeaders(apiKey),
       },
     });
     const idle = opts.idleTimeoutMs ?? 30_000;
     this.#req.setTimeout(idle, () => this.#req.destroy(new Error(`no progress for ${idle} ms`)));
     const byAddr = (addr: string | undefined) => target.replicas.find((r) => r.addr === addr)?.id ?? addr;
-    this.#outcome = new Promise((resolve, reject) => {
-      const fail = (e: GodfsError) => {
-        this.#failed ??= e;
-        reject(this.#failed);
-      };
-      this.#req.once('error', (err) => fail(blame(netError(err, what), primary.id)));
-      this.#req.once('response', (res: IncomingMessage) => {
-        if (res.statusCode !== 200) {
-          // Includes an early error answer (401, 409, 507, a dead secondary) while we are still sending.
-          errorFrom(res, what).then((e) => fail(blame(e, byAddr(e.node))), (e: unknown) => fail(blame(netError(e, what), primary.id)));
-          return;
-        }
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.once('error', (err) => fail(blame(netError(err, what), primary.id)));
-        res.once('end', () => {
-          try {
-            const j = JSON.parse(body) as { size: number; replicas: string[] };
-            resolve({ size: j.size, replicas: j.replicas });
-          } catch (err) {
-            fail(blame(netError(err, what), primary.id));
-          }
-        });
-      });
+    // A failure blames the replica an error answer names (none if it names none), else the primary.
+    this.#outcome = putReply(this.#req, what).catch((err: unknown) => {
+      this.#failed ??= blame(err as GodfsError, isDataPlaneError(err) ? byAddr(err.node) : primary.id);
+      throw this.#failed;
     });
     this.#outcome.catch(() => undefined);
   }
@@ -172,7 +129,7 @@ export async function* readChunkFrom(
     // With the version: a replica at any other version refuses (GFS §4.5: stale replicas are never served).
     path: `/chunks/${chunkId}?offset=${offset}&length=${length}${version !== undefined ? `&version=${version}` : ''}`,
     agent,
-    headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+    headers: authHeaders(apiKey),
     ...(signal ? { signal } : {}),
   });
   req.end();
@@ -183,21 +140,5 @@ export async function* readChunkFrom(
     throw netError(err, what);
   }
   if (res.statusCode !== 200) throw await errorFrom(res, what);
-  let got = 0;
-  try {
-    for await (const c of res as AsyncIterable<Buffer>) {
-      got += c.length;
-      yield c;
-    }
-  } catch (err) {
-    throw netError(err, what);
-  } finally {
-    if (got < length) res.destroy();
-  }
-  const status = res.trailers['x-godfs-status'];
-  if (status !== 'ok') {
-    if (isErrorCode(status)) throw new GodfsError(status, `${what}: ${status}`);
-    throw new GodfsError('unavailable', `${what}: transfer ended early (${got} of ${length} bytes)`);
-  }
-  if (got !== length) throw new GodfsError('unavailable', `${what}: got ${got} of ${length} bytes`);
+  yield* trailerCheckedBody(res, what, length);
 }

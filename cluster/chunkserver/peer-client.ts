@@ -3,7 +3,7 @@
 // as it receives) and fetching a chunk from a peer for re-replication.
 import { request, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
-import { GodfsError, isErrorCode, type ErrorCode } from '../../common/errors.js';
+import { authHeaders, errorFrom, isDataPlaneError, netError, putReply, trailerCheckedBody, type PutReply } from '../../common/chunk-http.js';
 import { parseHostPort } from '../../common/net.js';
 import { parseUint } from '../../common/chunk-format.js';
 
@@ -21,11 +21,8 @@ export interface PeerOptions {
   apiKey: string | undefined;
 }
 
-export interface ForwardResult {
-  size: number;
-  /** Node ids that stored the chunk, this peer first. */
-  replicas: string[];
-}
+/** What the downstream stored: its size and the node ids that hold it, this peer first. */
+export type ForwardResult = PutReply;
 
 /**
  * The data address of the replica whose failure an error reports, so the writer can retry on a
@@ -38,37 +35,6 @@ export function failedNodeOf(err: unknown): string | undefined {
 export function withFailedNode<E>(err: E, addr: string | undefined): E {
   if (addr && err && typeof err === 'object' && failedNodeOf(err) === undefined) (err as { failedNode?: string }).failedNode = addr;
   return err;
-}
-
-/** Turns a non-2xx data-plane response into the GodfsError it carries. */
-export async function errorFrom(res: IncomingMessage, what: string): Promise<GodfsError> {
-  let body = '';
-  try {
-    for await (const c of res) body += String(c);
-  } catch {
-    /* the status alone will do */
-  }
-  let code: ErrorCode = res.statusCode === 404 ? 'not_found' : res.statusCode === 401 ? 'unauthenticated' : 'unavailable';
-  let message = `${what}: HTTP ${res.statusCode}`;
-  let node: string | undefined;
-  try {
-    const j = JSON.parse(body) as { code?: unknown; message?: unknown; node?: unknown };
-    if (isErrorCode(j.code)) code = j.code;
-    if (typeof j.message === 'string') message = `${what}: ${j.message}`;
-    if (typeof j.node === 'string' && j.node) node = j.node;
-  } catch {
-    /* not JSON: keep the status-derived code */
-  }
-  return withFailedNode(new GodfsError(code, message), node);
-}
-
-function netError(err: unknown, what: string): GodfsError {
-  if (err instanceof GodfsError) return err;
-  return new GodfsError('unavailable', `${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-}
-
-function authHeaders(apiKey: string | undefined): Record<string, string> {
-  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
 }
 
 /** A pipelined PUT to the next replica in the chain, carrying the rest of the chain. */
@@ -96,29 +62,9 @@ export class ChainForward {
       },
     });
     this.#req.setTimeout(PEER_IDLE_TIMEOUT_MS, () => this.#req.destroy(new Error('timed out')));
-    this.result = new Promise<ForwardResult>((resolve, rejectRaw) => {
-      // Whatever goes wrong below names a replica: the one that said so, else this peer.
-      const reject = (err: unknown) => rejectRaw(withFailedNode(err, addr));
-      this.#req.once('error', (err) => reject(netError(err, what)));
-      this.#req.once('response', (res: IncomingMessage) => {
-        if (res.statusCode !== 200) {
-          errorFrom(res, what).then(reject, reject);
-          return;
-        }
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.once('error', (err) => reject(netError(err, what)));
-        res.once('end', () => {
-          try {
-            const j = JSON.parse(body) as { size?: unknown; replicas?: unknown };
-            if (typeof j.size !== 'number' || !Array.isArray(j.replicas)) throw new Error('malformed reply');
-            resolve({ size: j.size, replicas: j.replicas.map(String) });
-          } catch (err) {
-            reject(netError(err, what));
-          }
-        });
-      });
+    // Whatever goes wrong names a replica: the one the error body names, else this peer.
+    this.result = putReply(this.#req, what).catch((err: unknown) => {
+      throw withFailedNode(err, (isDataPlaneError(err) ? err.node : undefined) ?? addr);
     });
     this.result.catch(() => undefined); // observed by the caller; never an unhandled rejection
   }
@@ -173,26 +119,5 @@ export async function fetchChunk(addr: string, chunkId: number, opts: PeerOption
     res.destroy();
     throw netError(err, what);
   }
-  async function* body(): AsyncGenerator<Buffer, void, undefined> {
-    let got = 0;
-    let complete = false;
-    try {
-      for await (const c of res as AsyncIterable<Buffer>) {
-        got += c.length;
-        yield c;
-      }
-      complete = true;
-    } catch (err) {
-      throw netError(err, what);
-    } finally {
-      if (!complete) res.destroy();
-    }
-    const status = res.trailers['x-godfs-status'];
-    if (status !== 'ok') {
-      if (isErrorCode(status)) throw new GodfsError(status, `${what}: the peer ended with ${status}`);
-      throw new GodfsError('unavailable', `${what}: transfer ended early (${got} of ${size} bytes)`);
-    }
-    if (got !== size) throw new GodfsError('unavailable', `${what}: got ${got} of ${size} bytes`);
-  }
-  return { version, size, body: body(), cancel: () => void (res.complete || res.destroy()) };
+  return { version, size, body: trailerCheckedBody(res, what, size), cancel: () => void (res.complete || res.destroy()) };
 }
