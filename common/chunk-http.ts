@@ -7,6 +7,7 @@
 //     `{code, message, node?}` where `node` is the data address of the replica that failed;
 //   - a GET streams the bytes and ends with the trailer `x-godfs-status: ok`, so a transfer cut short
 //     is never taken for a whole one.
+import { once } from 'node:events';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { GodfsError, isErrorCode, type ErrorCode } from './errors.js';
 
@@ -51,6 +52,19 @@ export async function errorFrom(res: IncomingMessage, what: string): Promise<Dat
     /* not JSON: keep the status-derived code */
   }
   return Object.assign(new GodfsError(code, message), { node });
+}
+
+/** Ends a GET and waits for its answer: the response if 200, else the error it carries. */
+export async function getResponse(req: ClientRequest, what: string): Promise<IncomingMessage> {
+  req.end();
+  let res: IncomingMessage;
+  try {
+    [res] = (await once(req, 'response')) as [IncomingMessage];
+  } catch (err) {
+    throw netError(err, what);
+  }
+  if (res.statusCode !== 200) throw await errorFrom(res, what);
+  return res;
 }
 
 export interface PutReply {

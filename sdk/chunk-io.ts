@@ -3,9 +3,9 @@
 // primary, which pipelines them down the chain of secondaries and answers only when every replica
 // has fsynced. Reads verify the chunkserver's `x-godfs-status` trailer: a missing or non-ok trailer
 // means the bytes are incomplete, never silently short.
-import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent, request, type ClientRequest } from 'node:http';
 import { once } from 'node:events';
-import { authHeaders, errorFrom, isDataPlaneError, netError, putReply, trailerCheckedBody, type PutReply } from '../common/chunk-http.js';
+import { authHeaders, getResponse, isDataPlaneError, putReply, trailerCheckedBody, type PutReply } from '../common/chunk-http.js';
 import { GodfsError } from '../common/errors.js';
 import { parseHostPort } from '../common/net.js';
 
@@ -132,13 +132,6 @@ export async function* readChunkFrom(
     headers: authHeaders(apiKey),
     ...(signal ? { signal } : {}),
   });
-  req.end();
-  let res: IncomingMessage;
-  try {
-    [res] = (await once(req, 'response')) as [IncomingMessage];
-  } catch (err) {
-    throw netError(err, what);
-  }
-  if (res.statusCode !== 200) throw await errorFrom(res, what);
+  const res = await getResponse(req, what);
   yield* trailerCheckedBody(res, what, length);
 }

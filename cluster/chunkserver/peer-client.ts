@@ -1,9 +1,9 @@
 // HTTP client side of the data plane, as one chunkserver speaks to another: forwarding a PUT down the
 // replication chain (GFS §3.2: data is pushed linearly along a chain of chunkservers, each forwarding
 // as it receives) and fetching a chunk from a peer for re-replication.
-import { request, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request, type Agent, type ClientRequest } from 'node:http';
 import { once } from 'node:events';
-import { authHeaders, errorFrom, isDataPlaneError, netError, putReply, trailerCheckedBody, type PutReply } from '../../common/chunk-http.js';
+import { authHeaders, getResponse, isDataPlaneError, netError, putReply, trailerCheckedBody, type PutReply } from '../../common/chunk-http.js';
 import { parseHostPort } from '../../common/net.js';
 import { parseUint } from '../../common/chunk-format.js';
 
@@ -102,14 +102,7 @@ export async function fetchChunk(addr: string, chunkId: number, opts: PeerOption
   const { host, port } = parseHostPort(addr);
   const req = request({ host, port, method: 'GET', path: `/chunks/${chunkId}`, agent: opts.agent, headers: authHeaders(opts.apiKey) });
   req.setTimeout(PEER_IDLE_TIMEOUT_MS, () => req.destroy(new Error('timed out')));
-  req.end();
-  let res: IncomingMessage;
-  try {
-    [res] = (await once(req, 'response')) as [IncomingMessage];
-  } catch (err) {
-    throw netError(err, what);
-  }
-  if (res.statusCode !== 200) throw await errorFrom(res, what);
+  const res = await getResponse(req, what);
   let version: number;
   let size: number;
   try {
