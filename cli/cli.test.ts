@@ -82,6 +82,12 @@ describe('godfs CLI (help)', function () {
     const badSize = await run(['chunkserver', '--capacity', 'lots']);
     assert.equal(badSize.code, 2);
     assert.match(badSize.stderr, /expected a size/);
+    const badRate = await run(['chunkserver', '--scrub-rate', 'fast']);
+    assert.equal(badRate.code, 2);
+    assert.match(badRate.stderr, /expected a size/);
+    const noRepairs = await run(['master', '--repair-concurrency', '0']);
+    assert.equal(noRepairs.code, 2);
+    assert.match(noRepairs.stderr, /whole number ≥ 1/);
   });
 });
 

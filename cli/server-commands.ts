@@ -19,6 +19,8 @@ export interface MasterFlags {
   nodeDeadAfterMs?: number;
   gcGraceMs?: number;
   uploadMaxAgeMs: number;
+  repairConcurrency: number;
+  repairRate: number;
   logLevel: string;
 }
 
@@ -33,6 +35,7 @@ export interface ChunkserverFlags {
   zone?: string;
   advertiseAddr?: string;
   maxChunkSize: number;
+  scrubRate: number;
   logLevel: string;
 }
 
@@ -94,6 +97,8 @@ export function registerServerCommands(program: Command): void {
     .addOption(envOption('--node-dead-after-ms <ms>', 'a chunkserver silent this long is dead (default 10000)', 'GODFS_NODE_DEAD_AFTER_MS', (v) => parseCount(v, 1)))
     .addOption(envOption('--gc-grace-ms <ms>', 'unreferenced chunks are deleted this long after becoming garbage (default 600000)', 'GODFS_GC_GRACE_MS', (v) => parseCount(v, 0)))
     .addOption(uploadMaxAgeOption())
+    .addOption(envOption('--repair-concurrency <n>', 're-replication copies in flight at once', 'GODFS_REPAIR_CONCURRENCY', (v) => parseCount(v, 1), 4))
+    .addOption(envOption('--repair-rate <size>', 're-replication bytes per second across the cluster (0 = unlimited)', 'GODFS_REPAIR_RATE', parseSize, 64 * 2 ** 20, '64MiB'))
     .addOption(logLevelOption())
     .action(async (o: MasterFlags) => {
       const { startMaster } = await import('../cluster/master/server.js');
@@ -112,6 +117,8 @@ export function registerServerCommands(program: Command): void {
             nodeDeadAfterMs: o.nodeDeadAfterMs,
             gcGraceMs: o.gcGraceMs,
             uploadMaxAgeMs: o.uploadMaxAgeMs,
+            repairConcurrency: o.repairConcurrency,
+            repairBytesPerSec: o.repairRate,
             logger,
           }),
         (h) => ({ address: h.address, httpAddress: h.httpAddress }),
@@ -132,6 +139,7 @@ export function registerServerCommands(program: Command): void {
     .addOption(envOption('--zone <zone>', 'failure zone, for placement', 'GODFS_ZONE'))
     .addOption(envOption('--advertise-addr <host:port>', 'data address announced to the master (default: the bound --listen address)', 'GODFS_ADVERTISE_ADDR', parseAddress))
     .addOption(maxChunkSizeOption())
+    .addOption(envOption('--scrub-rate <size>', 'background checksum verification, bytes per second (0 = no scrubbing)', 'GODFS_SCRUB_RATE', parseSize, 8 * 2 ** 20, '8MiB'))
     .addOption(logLevelOption())
     .action(async (o: ChunkserverFlags) => {
       const { startChunkserver } = await import('../cluster/chunkserver/server.js');
@@ -150,6 +158,7 @@ export function registerServerCommands(program: Command): void {
             zone: o.zone,
             advertiseAddr: o.advertiseAddr,
             maxChunkSize: o.maxChunkSize,
+            scrubBytesPerSec: o.scrubRate,
             logger,
           }),
         (h) => ({ address: h.address, controlAddress: h.controlAddress, nodeId: h.nodeId }),
