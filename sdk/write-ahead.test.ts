@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { TestCluster } from '../test/cluster.js';
 import { patternSlice } from '../test/data.js';
+import { GodfsError } from '../common/errors.js';
+import { streamChunks, SuspectNodes } from './write-path.js';
 
 const MiB = 2 ** 20;
 
@@ -43,4 +45,27 @@ describe('sdk writes allocate the next chunk ahead', function () {
       assert.ok((await c.client.readFile(path)).equals(data));
     });
   }
+
+  it('an allocation made ahead that fails is not the write\'s failure when its chunk is never needed', async () => {
+    // The write path over a real chunkserver, with an allocator that grants the first chunk and
+    // refuses the next: the size hint promises two chunks, the source ends inside the first.
+    const cs = c.chunkservers[0]!;
+    let calls = 0;
+    const abandoned: number[][] = [];
+    const deps = {
+      allocate: async () => {
+        if (calls++ > 0) throw new GodfsError('no_space', 'no room for the chunk ahead');
+        return { chunk_id: 900_001, version: 1, replicas: [{ id: cs.nodeId, addr: cs.address, chunks_dir: '' }], max_chunk_size: 8 * MiB };
+      },
+      abandon: async (_w: string, ids: number[]) => void abandoned.push(ids),
+      apiKey: 'test-key', writeUnitBytes: 8 * MiB, maxAttempts: 1, dataTimeoutMs: 10_000, suspects: new SuspectNodes(),
+    };
+    const data = patternSlice(77, 0, 5 * MiB);
+    const w = await streamChunks(deps, pieces(data), { sizeHint: 16 * MiB });
+    assert.equal(calls, 2, 'the next chunk was asked for ahead');
+    assert.equal(w.size, data.length);
+    assert.deepEqual(w.spareChunkIds, []);
+    assert.deepEqual(abandoned, [], 'nothing abandoned: the write stands');
+    assert.deepEqual(w.extents.map((e) => [e.chunkId, e.size]), [[900_001, 5 * MiB]]);
+  });
 });

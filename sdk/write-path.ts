@@ -258,7 +258,9 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
       await seal(c);
     }
     await finishing;
-    const spare = ahead ? [(await ahead).chunk_id] : [];
+    // An allocation made ahead that was never needed: abandoned after the commit. If it failed, there
+    // is nothing to abandon, and the write, which never needed it, stands.
+    const spare = ahead ? await ahead.then((a) => [a.chunk_id], () => []) : [];
     return { extents: results, size, md5: md5 ? await md5.digest() : '', writeId, chunkIds: ids, spareChunkIds: spare };
   } catch (err) {
     md5?.dispose();
