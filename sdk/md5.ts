@@ -94,10 +94,6 @@ class HashThread {
     this.#worker.on('exit', (code) => this.#fail(new Error(`the MD5 thread exited (code ${code})`)));
   }
 
-  get failed(): boolean {
-    return this.#failed !== undefined;
-  }
-
   /** A new stream: its id at the thread. */
   newId(): number {
     this.#open++;
