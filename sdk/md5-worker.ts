@@ -1,6 +1,6 @@
 // The thread behind sdk/md5.ts: hashes the byte ranges of blocks of shared memory for the streams it
-// is told about and hands each block back once its bytes are in the hash. Messages arrive in the order they were sent,
-// so every stream's blocks are hashed in order.
+// is told about and hands each block back once its bytes are in the hash. Messages arrive in the
+// order they were sent, so every stream's blocks are hashed in order.
 import { createHash, type Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { ToMain, ToWorker } from './md5.js';

@@ -200,13 +200,12 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
   // held up by a master round trip at every chunk boundary.
   let ahead: Promise<AllocateResponse__Output> | undefined;
   let size = 0;
-  const allocate = () => {
-    const first = ids.length === 0 && !ahead;
-    return d.allocate({
+  // Only the write's first allocation carries the precheck (an allocation ahead comes after it).
+  const allocate = () =>
+    d.allocate({
       replication, size_hint: 0, retry_chunk_id: 0, retry_version: 0, exclude_nodes: [], avoid_nodes: d.suspects.list(), write_id: writeId,
-      ...(first && o.precheck ? { precheck: o.precheck } : {}),
+      ...(ids.length === 0 && o.precheck ? { precheck: o.precheck } : {}),
     });
-  };
   const seal = async (c: ChunkInFlight) => {
     const prev = finishing;
     const at = results.length;

@@ -21,9 +21,6 @@ export interface PeerOptions {
   apiKey: string | undefined;
 }
 
-/** What the downstream stored: its size and the node ids that hold it, this peer first. */
-export type ForwardResult = PutReply;
-
 /**
  * The data address of the replica whose failure an error reports, so the writer can retry on a
  * replica set without it. Carried in error bodies as `node` and passed up the chain.
@@ -41,7 +38,7 @@ export function withFailedNode<E>(err: E, addr: string | undefined): E {
 export class ChainForward {
   readonly addr: string;
   /** Settles with the downstream's answer; rejects on any failure, including an early error response. */
-  readonly result: Promise<ForwardResult>;
+  readonly result: Promise<PutReply>;
   #req: ClientRequest;
 
   constructor(addr: string, rest: string[], chunkId: number, version: number, contentLength: number | undefined, opts: PeerOptions) {
