@@ -80,6 +80,7 @@ export class GodfsClient implements Godfs, GodfsAdmin {
     this.#writeDeps = {
       allocate: (req) => this.#call<AllocateResponse__Output>('AllocateChunk', req),
       abandon: async (writeId, ids) => void (await this.#call('AbandonChunks', { write_id: writeId, chunk_ids: ids })),
+      renew: (writeId, chunks) => this.#call<{ lease_ms: number }>('RenewWrite', { write_id: writeId, chunks }),
       apiKey: opts.apiKey,
       writeUnitBytes: unit,
       maxAttempts: Math.max(1, opts.writeAttempts ?? DEFAULT_WRITE_ATTEMPTS),
@@ -230,6 +231,9 @@ export class GodfsClient implements Godfs, GodfsAdmin {
     } catch (err) {
       await this.#call('AbandonChunks', { write_id: w.writeId, chunk_ids: w.chunkIds }).catch(() => undefined);
       throw err;
+    } finally {
+      // Committed or abandoned: the lease has nothing left to keep alive (a spare is abandoned below).
+      w.lease.stop();
     }
     // A chunk allocated ahead for bytes that never came: the commit has taken the write's other
     // chunks out of its lease, so abandoning the write now drops only that one (else its lease

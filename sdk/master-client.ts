@@ -11,7 +11,7 @@ type Method = keyof MasterClient & string;
 const READS = new Set([
   'ListAccessKeys', 'Stat', 'Lstat', 'List', 'Locate', 'ListParts', 'ListUploads', 'ListNodes', 'ClusterStats', 'Heartbeat', 'Register',
   // Idempotent: repeating them changes nothing more.
-  'ListChunks', 'ReportBadReplica', 'AbandonChunks', 'DrainNode',
+  'ListChunks', 'ReportBadReplica', 'AbandonChunks', 'RenewWrite', 'DrainNode',
 ]);
 
 export class MasterConnection {

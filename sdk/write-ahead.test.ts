@@ -55,9 +55,10 @@ describe('sdk writes allocate the next chunk ahead', function () {
     const deps = {
       allocate: async () => {
         if (calls++ > 0) throw new GodfsError('no_space', 'no room for the chunk ahead');
-        return { chunk_id: 900_001, version: 1, replicas: [{ id: cs.nodeId, addr: cs.address, chunks_dir: '' }], max_chunk_size: 8 * MiB };
+        return { chunk_id: 900_001, version: 1, replicas: [{ id: cs.nodeId, addr: cs.address, chunks_dir: '' }], max_chunk_size: 8 * MiB, lease_ms: 60_000 };
       },
       abandon: async (_w: string, ids: number[]) => void abandoned.push(ids),
+      renew: async () => ({ lease_ms: 60_000 }),
       apiKey: 'test-key', writeUnitBytes: 8 * MiB, maxAttempts: 1, dataTimeoutMs: 10_000, suspects: new SuspectNodes(),
     };
     const data = patternSlice(77, 0, 5 * MiB);
@@ -67,5 +68,6 @@ describe('sdk writes allocate the next chunk ahead', function () {
     assert.deepEqual(w.spareChunkIds, []);
     assert.deepEqual(abandoned, [], 'nothing abandoned: the write stands');
     assert.deepEqual(w.extents.map((e) => [e.chunkId, e.size]), [[900_001, 5 * MiB]]);
+    w.lease.stop();
   });
 });

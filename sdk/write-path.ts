@@ -5,11 +5,14 @@
 // chunk id at version+1 (GFS §4.5), and chunkservers refuse the older version from then on. Memory is
 // bounded: chunks are cut at min(the master's chunk size, writeUnitBytes), and at most two are held at
 // once (one streaming, one awaiting its fsyncs). Nothing is visible until the caller commits; a write
-// that fails tells the master to forget its chunks at once (AbandonChunks).
+// that fails tells the master to forget its chunks at once (AbandonChunks). From its first allocation
+// until its commit, a write renews its lease on a timer (RenewWrite), so a slow source, a slow replica
+// or a busy machine never lets the master expire chunks that a live writer is still streaming.
 import { randomUUID } from 'node:crypto';
 import { GodfsError, TooLargeError, type ErrorCode } from '../common/errors.js';
 import type { AllocateRequest } from '../proto/generated/godfs/master/v1/AllocateRequest.js';
 import type { AllocateResponse__Output } from '../proto/generated/godfs/master/v1/AllocateResponse.js';
+import type { PendingLease } from '../proto/generated/godfs/master/v1/PendingLease.js';
 import type { WritePrecheck } from '../proto/generated/godfs/master/v1/WritePrecheck.js';
 import { ChunkUpload, failedNodeIdOf, type ChunkWriteResult } from './chunk-io.js';
 import { StreamMd5 } from './md5.js';
@@ -26,6 +29,8 @@ const FINAL: ReadonlySet<ErrorCode> = new Set(['unauthenticated', 'permission_de
 export interface WritePathDeps {
   allocate(req: AllocateRequest): Promise<AllocateResponse__Output>;
   abandon(writeId: string, chunkIds: number[]): Promise<void>;
+  /** Renews the write's lease on every chunk it holds; the answer names the lease's length. */
+  renew(writeId: string, chunks: PendingLease[]): Promise<{ lease_ms: number }>;
   apiKey: string | undefined;
   writeUnitBytes: number;
   maxAttempts: number;
@@ -55,6 +60,72 @@ export interface StreamedChunks {
   chunkIds: number[];
   /** Allocated ahead for bytes that never came: to abandon once the write has committed. */
   spareChunkIds: number[];
+  /** Keeps the write's lease alive until the caller has committed (or abandoned) it: stop it then. */
+  lease: LeaseKeeper;
+}
+
+/** Used when a master does not say how long its leases last. */
+const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * Renews a write's lease while it is alive: every chunk granted to it (retries and allocations made
+ * ahead included), at a quarter of the lease's length, so three renewals in a row may be lost or late
+ * before the master would expire it. A renewal the master refuses (the lease is gone: expired or
+ * abandoned) fails the write at its next step instead of at its commit.
+ */
+export class LeaseKeeper {
+  readonly #d: WritePathDeps;
+  readonly #writeId: string;
+  readonly #chunks = new Map<number, { version: number; nodes: Set<string> }>();
+  #timer: NodeJS.Timeout | undefined;
+  #renewing: Promise<void> | undefined;
+  #failure: GodfsError | undefined;
+  #stopped = false;
+
+  constructor(d: WritePathDeps, writeId: string) {
+    this.#d = d;
+    this.#writeId = writeId;
+  }
+
+  /** Records an allocation of this write; the first one starts the renewals. */
+  granted(a: AllocateResponse__Output): void {
+    const prev = this.#chunks.get(a.chunk_id);
+    const nodes = new Set([...(prev?.nodes ?? []), ...a.replicas.map((r) => r.id)]);
+    this.#chunks.set(a.chunk_id, { version: Math.max(prev?.version ?? 0, a.version), nodes });
+    if (this.#timer || this.#stopped) return;
+    const every = Math.max(20, Math.floor((a.lease_ms || DEFAULT_LEASE_MS) / 4));
+    this.#timer = setInterval(() => void this.renew(), every);
+    this.#timer.unref();
+  }
+
+  /** One renewal (a tick of the timer); a renewal still on its way is not doubled. */
+  renew(): Promise<void> {
+    if (this.#stopped || this.#failure || this.#chunks.size === 0) return Promise.resolve();
+    this.#renewing ??= this.#d
+      .renew(this.#writeId, [...this.#chunks].map(([id, c]) => ({ chunk_id: id, version: c.version, node_ids: [...c.nodes] })))
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          const e = asGodfs(err);
+          // The master unreachable for a moment: the next tick tries again, well within the lease.
+          if (e.code !== 'unavailable') this.#failure = e;
+        },
+      )
+      .finally(() => (this.#renewing = undefined));
+    return this.#renewing;
+  }
+
+  /** Throws if the master refused to renew the lease. */
+  check(): void {
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** After the commit (or the abandon): no more renewals. */
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
 }
 
 /** Nodes this client saw fail recently: avoided by new allocations while others have room. */
@@ -189,6 +260,10 @@ class ChunkInFlight {
 /** Streams a source into new chunks; returns what was written (nothing is committed here). */
 export async function streamChunks(d: WritePathDeps, source: WriteSource, o: StreamOptions): Promise<StreamedChunks> {
   const writeId = randomUUID();
+  const lease = new LeaseKeeper(d, writeId);
+  // Every allocation of this write (retries of a chunk included) is recorded for the renewals.
+  const base = d.allocate;
+  d = { ...d, allocate: (req) => base(req).then((a) => (lease.granted(a), a)) };
   const replication = o.replication ?? 0;
   const md5 = o.md5 === false ? undefined : new StreamMd5();
   const results: ChunkWriteResult[] = [];
@@ -222,6 +297,7 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
   try {
     for await (let buf of iterate(source)) {
       if (o.signal?.aborted) throw o.signal.reason ?? new GodfsError('unavailable', 'write aborted');
+      lease.check();
       if (o.maxBytes !== undefined && size + buf.length > o.maxBytes) throw new TooLargeError(`the body is larger than ${o.maxBytes} bytes`);
       const hashing = md5?.update(buf);
       if (hashing) await hashing;
@@ -257,11 +333,13 @@ export async function streamChunks(d: WritePathDeps, source: WriteSource, o: Str
       await seal(c);
     }
     await finishing;
+    lease.check();
     // An allocation made ahead that was never needed: abandoned after the commit. If it failed, there
     // is nothing to abandon, and the write, which never needed it, stands.
     const spare = ahead ? await ahead.then((a) => [a.chunk_id], () => []) : [];
-    return { extents: results, size, md5: md5 ? await md5.digest() : '', writeId, chunkIds: ids, spareChunkIds: spare };
+    return { extents: results, size, md5: md5 ? await md5.digest() : '', writeId, chunkIds: ids, spareChunkIds: spare, lease };
   } catch (err) {
+    lease.stop();
     md5?.dispose();
     for (const c of live) c.abort();
     cur?.abort();

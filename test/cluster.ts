@@ -50,6 +50,19 @@ export class TestCluster {
 
   async #boot(): Promise<void> {
     const o = this.opts;
+    await this.#bootMaster();
+    this.chunkservers = [];
+    for (let i = 0; i < o.chunkservers; i++) {
+      this.chunkservers.push(
+        await startChunkserver({ dataDir: join(this.dir, `cs${i}`), listen: '127.0.0.1:0', master: this.master.address, apiKey: o.apiKey, maxChunkSize: o.maxChunkSize }),
+      );
+    }
+    this.client = new GodfsClient({ master: this.master.address, apiKey: o.apiKey, shortCircuitReads: o.shortCircuitReads });
+    await this.waitForNodes(o.chunkservers);
+  }
+
+  async #bootMaster(): Promise<void> {
+    const o = this.opts;
     this.master = await startMaster({
       dataDir: join(this.dir, 'master'),
       listen: `127.0.0.1:${this.#masterPort}`,
@@ -62,14 +75,12 @@ export class TestCluster {
       uploadMaxAgeMs: o.uploadMaxAgeMs,
     });
     this.#masterPort = Number(this.master.address.split(':').pop());
-    this.chunkservers = [];
-    for (let i = 0; i < o.chunkservers; i++) {
-      this.chunkservers.push(
-        await startChunkserver({ dataDir: join(this.dir, `cs${i}`), listen: '127.0.0.1:0', master: this.master.address, apiKey: o.apiKey, maxChunkSize: o.maxChunkSize }),
-      );
-    }
-    this.client = new GodfsClient({ master: this.master.address, apiKey: o.apiKey, shortCircuitReads: o.shortCircuitReads });
-    await this.waitForNodes(o.chunkservers);
+  }
+
+  /** Restarts the master alone on its directory and port; clients and chunkservers reconnect. */
+  async restartMaster(): Promise<void> {
+    await this.master.close();
+    await this.#bootMaster();
   }
 
   /** Another client of this cluster (for options the default one does not have). */

@@ -4,9 +4,11 @@
 // (GFS §4.5). Soft state, like GFS's leases: after a master restart an uncommitted chunk is unknown,
 // and its replicas are orphans that the GC removes after the grace period.
 //
-// Each allocation renews every pending chunk of its write, so a long write keeps its lease; a write
-// whose lease has not been renewed for the grace period is expired, and a chunk that was expired or
-// abandoned is "retired": a late commit naming it is refused rather than pointing at deleted data.
+// Each allocation renews every pending chunk of its write, and a writer renews its lease on a timer
+// while it streams (RenewWrite), so a write keeps its lease however slow its source, its chunkservers
+// or the machine are; a write whose lease has not been renewed for the grace period (its writer is
+// gone) is expired, and a chunk that was expired or abandoned is "retired": a late commit naming it is
+// refused rather than pointing at deleted data.
 import { GodfsError } from '../../common/errors.js';
 
 export interface PendingChunk {
@@ -47,6 +49,19 @@ export class Allocations {
     if (!lease) this.#writes.set(writeId, (lease = { chunks: new Set(), renewedMs: now }));
     lease.chunks.add(id);
     lease.renewedMs = now;
+  }
+
+  /** Owner of a pending chunk, if it is pending. */
+  owner(id: number): string | undefined {
+    return this.chunks.get(id)?.writeId;
+  }
+
+  /** Renews a write's lease; false if the write holds no pending chunk (all committed, or unknown). */
+  renew(writeId: string, now: number): boolean {
+    const lease = this.#writes.get(writeId);
+    if (!lease) return false;
+    lease.renewedMs = now;
+    return true;
   }
 
   isRetired(id: number): boolean {

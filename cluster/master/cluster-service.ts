@@ -31,7 +31,7 @@ type Wrap = <Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => P
 
 type ClusterHandlers = Pick<
   MasterHandlers,
-  'AllocateChunk' | 'Register' | 'Heartbeat' | 'ListNodes' | 'ClusterStats' | 'ReportBadReplica' | 'AbandonChunks' | 'DrainNode' | 'ListChunks'
+  'AllocateChunk' | 'Register' | 'Heartbeat' | 'ListNodes' | 'ClusterStats' | 'ReportBadReplica' | 'AbandonChunks' | 'RenewWrite' | 'DrainNode' | 'ListChunks'
 >;
 
 const LIST_CHUNKS_DEFAULT = 1000;
@@ -120,7 +120,32 @@ export function clusterHandlers(d: ClusterDeps, u: Wrap): ClusterHandlers {
       }
       allocations.grant(id, version, r.write_id || `chunk-${id}`, nodes.map((n) => n.id), t);
       metrics.chunksAllocated.inc();
-      return { chunk_id: id, version, replicas: nodes.map((n) => ({ id: n.id, addr: n.addr, chunks_dir: n.chunksDir ?? '' })), max_chunk_size: cfg.maxChunkSize };
+      return {
+        chunk_id: id, version, replicas: nodes.map((n) => ({ id: n.id, addr: n.addr, chunks_dir: n.chunksDir ?? '' })), max_chunk_size: cfg.maxChunkSize,
+        lease_ms: reconciler.graceMs,
+      };
+    }),
+    RenewWrite: u((r) => {
+      if (!r.write_id) throw new InvalidArgumentError('write_id is required');
+      const t = now();
+      const fsm = svc.fsm;
+      // Check every chunk before changing anything: a refused renewal leaves the leases as they were.
+      const regrant: typeof r.chunks = [];
+      for (const c of r.chunks) {
+        const id = c.chunk_id;
+        if (!Number.isSafeInteger(id) || id <= 0 || id >= fsm.chunkIdLimit) throw new InvalidArgumentError(`chunk ${id} was never allocated`);
+        if (fsm.chunks.has(id)) continue; // committed meanwhile: nothing to keep alive
+        if (allocations.isRetired(id) || fsm.garbage.has(id)) throw new GodfsError('conflict', `chunk ${id}: its allocation expired or was abandoned; write again`);
+        const owner = allocations.owner(id);
+        if (owner !== undefined && owner !== r.write_id) throw new GodfsError('conflict', `chunk ${id} belongs to another write`);
+        if (owner === undefined) regrant.push(c);
+      }
+      // Unknown but allocated (the master restarted; leases are soft state): granted again, so the
+      // replicas already written are not taken for orphans and the commit that follows finds its lease.
+      for (const c of regrant) allocations.grant(c.chunk_id, c.version, r.write_id, c.node_ids, t);
+      if (regrant.length) log.info({ write: r.write_id, chunks: regrant.map((c) => c.chunk_id) }, 'write lease granted again after a master restart');
+      allocations.renew(r.write_id, t);
+      return { lease_ms: reconciler.graceMs };
     }),
     AbandonChunks: u((r) => {
       const fsm = svc.fsm;

@@ -52,6 +52,8 @@ export interface MasterHandle {
   httpAddress: string;
   service: MasterService;
   store: MetaStore;
+  /** The garbage collector (its sweep also expires writes whose lease was not renewed). */
+  gc: GarbageCollector;
   close(): Promise<void>;
 }
 
@@ -150,6 +152,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     httpAddress: addressOf(http.address()),
     service,
     store,
+    gc,
     async close() {
       if (closed) return;
       closed = true;

@@ -40,10 +40,13 @@ import type { NodeInfo as _godfs_master_v1_NodeInfo, NodeInfo__Output as _godfs_
 import type { NodeRef as _godfs_master_v1_NodeRef, NodeRef__Output as _godfs_master_v1_NodeRef__Output } from './godfs/master/v1/NodeRef.js';
 import type { Part as _godfs_master_v1_Part, Part__Output as _godfs_master_v1_Part__Output } from './godfs/master/v1/Part.js';
 import type { PathRequest as _godfs_master_v1_PathRequest, PathRequest__Output as _godfs_master_v1_PathRequest__Output } from './godfs/master/v1/PathRequest.js';
+import type { PendingLease as _godfs_master_v1_PendingLease, PendingLease__Output as _godfs_master_v1_PendingLease__Output } from './godfs/master/v1/PendingLease.js';
 import type { PutPartRequest as _godfs_master_v1_PutPartRequest, PutPartRequest__Output as _godfs_master_v1_PutPartRequest__Output } from './godfs/master/v1/PutPartRequest.js';
 import type { RegisterRequest as _godfs_master_v1_RegisterRequest, RegisterRequest__Output as _godfs_master_v1_RegisterRequest__Output } from './godfs/master/v1/RegisterRequest.js';
 import type { RegisterResponse as _godfs_master_v1_RegisterResponse, RegisterResponse__Output as _godfs_master_v1_RegisterResponse__Output } from './godfs/master/v1/RegisterResponse.js';
 import type { RenameRequest as _godfs_master_v1_RenameRequest, RenameRequest__Output as _godfs_master_v1_RenameRequest__Output } from './godfs/master/v1/RenameRequest.js';
+import type { RenewWriteRequest as _godfs_master_v1_RenewWriteRequest, RenewWriteRequest__Output as _godfs_master_v1_RenewWriteRequest__Output } from './godfs/master/v1/RenewWriteRequest.js';
+import type { RenewWriteResponse as _godfs_master_v1_RenewWriteResponse, RenewWriteResponse__Output as _godfs_master_v1_RenewWriteResponse__Output } from './godfs/master/v1/RenewWriteResponse.js';
 import type { ReplicaInfo as _godfs_master_v1_ReplicaInfo, ReplicaInfo__Output as _godfs_master_v1_ReplicaInfo__Output } from './godfs/master/v1/ReplicaInfo.js';
 import type { ReportBadReplicaRequest as _godfs_master_v1_ReportBadReplicaRequest, ReportBadReplicaRequest__Output as _godfs_master_v1_ReportBadReplicaRequest__Output } from './godfs/master/v1/ReportBadReplicaRequest.js';
 import type { SetAttrRequest as _godfs_master_v1_SetAttrRequest, SetAttrRequest__Output as _godfs_master_v1_SetAttrRequest__Output } from './godfs/master/v1/SetAttrRequest.js';
@@ -102,10 +105,13 @@ export interface ProtoGrpcType {
         NodeRef: MessageTypeDefinition<_godfs_master_v1_NodeRef, _godfs_master_v1_NodeRef__Output>
         Part: MessageTypeDefinition<_godfs_master_v1_Part, _godfs_master_v1_Part__Output>
         PathRequest: MessageTypeDefinition<_godfs_master_v1_PathRequest, _godfs_master_v1_PathRequest__Output>
+        PendingLease: MessageTypeDefinition<_godfs_master_v1_PendingLease, _godfs_master_v1_PendingLease__Output>
         PutPartRequest: MessageTypeDefinition<_godfs_master_v1_PutPartRequest, _godfs_master_v1_PutPartRequest__Output>
         RegisterRequest: MessageTypeDefinition<_godfs_master_v1_RegisterRequest, _godfs_master_v1_RegisterRequest__Output>
         RegisterResponse: MessageTypeDefinition<_godfs_master_v1_RegisterResponse, _godfs_master_v1_RegisterResponse__Output>
         RenameRequest: MessageTypeDefinition<_godfs_master_v1_RenameRequest, _godfs_master_v1_RenameRequest__Output>
+        RenewWriteRequest: MessageTypeDefinition<_godfs_master_v1_RenewWriteRequest, _godfs_master_v1_RenewWriteRequest__Output>
+        RenewWriteResponse: MessageTypeDefinition<_godfs_master_v1_RenewWriteResponse, _godfs_master_v1_RenewWriteResponse__Output>
         ReplicaInfo: MessageTypeDefinition<_godfs_master_v1_ReplicaInfo, _godfs_master_v1_ReplicaInfo__Output>
         ReportBadReplicaRequest: MessageTypeDefinition<_godfs_master_v1_ReportBadReplicaRequest, _godfs_master_v1_ReportBadReplicaRequest__Output>
         SetAttrRequest: MessageTypeDefinition<_godfs_master_v1_SetAttrRequest, _godfs_master_v1_SetAttrRequest__Output>

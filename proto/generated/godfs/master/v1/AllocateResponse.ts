@@ -8,6 +8,7 @@ export interface AllocateResponse {
   'version'?: (number | string | Long);
   'replicas'?: (_godfs_master_v1_NodeRef)[];
   'max_chunk_size'?: (number | string | Long);
+  'lease_ms'?: (number | string | Long);
 }
 
 export interface AllocateResponse__Output {
@@ -15,4 +16,5 @@ export interface AllocateResponse__Output {
   'version': (number);
   'replicas': (_godfs_master_v1_NodeRef__Output)[];
   'max_chunk_size': (number);
+  'lease_ms': (number);
 }

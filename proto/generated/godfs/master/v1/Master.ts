@@ -38,6 +38,8 @@ import type { PutPartRequest as _godfs_master_v1_PutPartRequest, PutPartRequest_
 import type { RegisterRequest as _godfs_master_v1_RegisterRequest, RegisterRequest__Output as _godfs_master_v1_RegisterRequest__Output } from '../../../godfs/master/v1/RegisterRequest.js';
 import type { RegisterResponse as _godfs_master_v1_RegisterResponse, RegisterResponse__Output as _godfs_master_v1_RegisterResponse__Output } from '../../../godfs/master/v1/RegisterResponse.js';
 import type { RenameRequest as _godfs_master_v1_RenameRequest, RenameRequest__Output as _godfs_master_v1_RenameRequest__Output } from '../../../godfs/master/v1/RenameRequest.js';
+import type { RenewWriteRequest as _godfs_master_v1_RenewWriteRequest, RenewWriteRequest__Output as _godfs_master_v1_RenewWriteRequest__Output } from '../../../godfs/master/v1/RenewWriteRequest.js';
+import type { RenewWriteResponse as _godfs_master_v1_RenewWriteResponse, RenewWriteResponse__Output as _godfs_master_v1_RenewWriteResponse__Output } from '../../../godfs/master/v1/RenewWriteResponse.js';
 import type { ReportBadReplicaRequest as _godfs_master_v1_ReportBadReplicaRequest, ReportBadReplicaRequest__Output as _godfs_master_v1_ReportBadReplicaRequest__Output } from '../../../godfs/master/v1/ReportBadReplicaRequest.js';
 import type { SetAttrRequest as _godfs_master_v1_SetAttrRequest, SetAttrRequest__Output as _godfs_master_v1_SetAttrRequest__Output } from '../../../godfs/master/v1/SetAttrRequest.js';
 import type { TruncateRequest as _godfs_master_v1_TruncateRequest, TruncateRequest__Output as _godfs_master_v1_TruncateRequest__Output } from '../../../godfs/master/v1/TruncateRequest.js';
@@ -261,6 +263,15 @@ export interface MasterClient extends grpc.Client {
   rename(argument: _godfs_master_v1_RenameRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   rename(argument: _godfs_master_v1_RenameRequest, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   
+  RenewWrite(argument: _godfs_master_v1_RenewWriteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_RenewWriteResponse__Output>): grpc.ClientUnaryCall;
+  RenewWrite(argument: _godfs_master_v1_RenewWriteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_RenewWriteResponse__Output>): grpc.ClientUnaryCall;
+  RenewWrite(argument: _godfs_master_v1_RenewWriteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_RenewWriteResponse__Output>): grpc.ClientUnaryCall;
+  RenewWrite(argument: _godfs_master_v1_RenewWriteRequest, callback: grpc.requestCallback<_godfs_master_v1_RenewWriteResponse__Output>): grpc.ClientUnaryCall;
+  renewWrite(argument: _godfs_master_v1_RenewWriteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_RenewWriteResponse__Output>): grpc.ClientUnaryCall;
+  renewWrite(argument: _godfs_master_v1_RenewWriteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_RenewWriteResponse__Output>): grpc.ClientUnaryCall;
+  renewWrite(argument: _godfs_master_v1_RenewWriteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_RenewWriteResponse__Output>): grpc.ClientUnaryCall;
+  renewWrite(argument: _godfs_master_v1_RenewWriteRequest, callback: grpc.requestCallback<_godfs_master_v1_RenewWriteResponse__Output>): grpc.ClientUnaryCall;
+  
   ReportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   ReportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
   ReportBadReplica(argument: _godfs_master_v1_ReportBadReplicaRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godfs_master_v1_Empty__Output>): grpc.ClientUnaryCall;
@@ -357,6 +368,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   Rename: grpc.handleUnaryCall<_godfs_master_v1_RenameRequest__Output, _godfs_master_v1_Empty>;
   
+  RenewWrite: grpc.handleUnaryCall<_godfs_master_v1_RenewWriteRequest__Output, _godfs_master_v1_RenewWriteResponse>;
+  
   ReportBadReplica: grpc.handleUnaryCall<_godfs_master_v1_ReportBadReplicaRequest__Output, _godfs_master_v1_Empty>;
   
   RevokeAccessKey: grpc.handleUnaryCall<_godfs_master_v1_AccessKeyRequest__Output, _godfs_master_v1_Empty>;
@@ -394,6 +407,7 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   PutPart: MethodDefinition<_godfs_master_v1_PutPartRequest, _godfs_master_v1_Part, _godfs_master_v1_PutPartRequest__Output, _godfs_master_v1_Part__Output>
   Register: MethodDefinition<_godfs_master_v1_RegisterRequest, _godfs_master_v1_RegisterResponse, _godfs_master_v1_RegisterRequest__Output, _godfs_master_v1_RegisterResponse__Output>
   Rename: MethodDefinition<_godfs_master_v1_RenameRequest, _godfs_master_v1_Empty, _godfs_master_v1_RenameRequest__Output, _godfs_master_v1_Empty__Output>
+  RenewWrite: MethodDefinition<_godfs_master_v1_RenewWriteRequest, _godfs_master_v1_RenewWriteResponse, _godfs_master_v1_RenewWriteRequest__Output, _godfs_master_v1_RenewWriteResponse__Output>
   ReportBadReplica: MethodDefinition<_godfs_master_v1_ReportBadReplicaRequest, _godfs_master_v1_Empty, _godfs_master_v1_ReportBadReplicaRequest__Output, _godfs_master_v1_Empty__Output>
   RevokeAccessKey: MethodDefinition<_godfs_master_v1_AccessKeyRequest, _godfs_master_v1_Empty, _godfs_master_v1_AccessKeyRequest__Output, _godfs_master_v1_Empty__Output>
   SetAttr: MethodDefinition<_godfs_master_v1_SetAttrRequest, _godfs_master_v1_Inode, _godfs_master_v1_SetAttrRequest__Output, _godfs_master_v1_Inode__Output>
