@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import { parseCount } from '../cli/options.js';
 import { startUp } from '../cli/up-process.js';
-import { shOk, startMount, type MountProcess } from '../fuse/test-harness.js';
+import { shOk, startMount, type MountProcess } from '../test/mount.js';
 import { Loader, median } from './load.js';
 
 const MiB = 2 ** 20;

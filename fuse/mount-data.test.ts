@@ -6,7 +6,7 @@ import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestCluster } from '../test/cluster.js';
-import { sh, shOk, startMount, type MountProcess } from './test-harness.js';
+import { sh, shOk, startMount, type MountProcess } from '../test/mount.js';
 
 const MiB = 2 ** 20;
 

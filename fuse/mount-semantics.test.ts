@@ -10,7 +10,7 @@ import { startGateway } from '../gateway/server.js';
 import { silentLogger } from '../common/log.js';
 import { TestCluster } from '../test/cluster.js';
 import { mountedPaths } from './mount-point.js';
-import { mountArgs, runMountCli, sh, shOk, startMount, type MountProcess } from './test-harness.js';
+import { mountArgs, runMountCli, sh, shOk, startMount, type MountProcess } from '../test/mount.js';
 
 const MiB = 2 ** 20;
 

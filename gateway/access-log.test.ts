@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
 import { pino } from 'pino';
 import { redactUrl } from './access-log.js';
-import { MemoryGodfs } from './memory-godfs.test-double.js';
+import { MemoryGodfs } from '../test/memory-godfs.js';
 import { buildGateway } from './server.js';
 
 const AUTH = { authorization: 'Bearer k3y' };

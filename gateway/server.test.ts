@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { silentLogger } from '../common/log.js';
-import { MemoryGodfs } from './memory-godfs.test-double.js';
+import { MemoryGodfs } from '../test/memory-godfs.js';
 import { buildGateway, startGateway, type GatewayOptions } from './server.js';
 
 const KEY = 'k3y';

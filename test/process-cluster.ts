@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChunkserverOptions } from '../cluster/chunkserver/server.js';
 import type { MasterOptions } from '../cluster/master/server.js';
 import { GodfsClient } from '../sdk/client.js';
+import { eventually } from './eventually.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/server-proc.js', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -181,16 +182,10 @@ export class ProcessCluster {
 
   async waitFor(cond: () => Promise<boolean> | boolean, timeoutMs: number, what: string, pollMs = 100): Promise<number> {
     const t0 = Date.now();
-    for (;;) {
-      try {
-        if (await cond()) return Date.now() - t0;
-      } catch {
-        /* keep polling */
-      }
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-      await new Promise((r) => setTimeout(r, pollMs));
-    }
+    await eventually(cond, timeoutMs, what, pollMs);
+    return Date.now() - t0;
   }
+
 
   /** The master's /metrics text. */
   async metrics(): Promise<string> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { GodfsError } from '../../common/errors.js';
 import { BLOCK_SIZE, chunkPath } from '../../common/chunk-format.js';
 import { ChunkStore } from './chunk-store.js';
-import { KiB, MiB, TempDirs, collect, flipByte, pieces } from './test-util.js';
+import { KiB, MiB, TempDirs, collect, flipByte, pieces } from '../../test/chunkserver.js';
 
 describe('chunk store', function () {
   this.timeout(30_000);

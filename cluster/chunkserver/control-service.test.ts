@@ -9,7 +9,7 @@ import { chunkserverProto } from '../../proto/load.js';
 import type { ChunkserverClient } from '../../proto/generated/godfs/chunkserver/v1/Chunkserver.js';
 import { chunkPath } from '../../common/chunk-format.js';
 import type { ChunkserverHandle } from './server.js';
-import { MiB, Servers, chunkFilesUnder, collect, filesUnder, flipByte, putChunk } from './test-util.js';
+import { MiB, Servers, chunkFilesUnder, collect, filesUnder, flipByte, putChunk } from '../../test/chunkserver.js';
 
 const KEY = 'control-key';
 

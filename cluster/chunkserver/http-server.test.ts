@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { parseHostPort } from '../../common/net.js';
 import { BLOCK_SIZE, chunkPath } from '../../common/chunk-format.js';
 import type { ChunkserverHandle } from './server.js';
-import { MiB, Servers, chunkFilesUnder, eventually, flipByte, filesUnder, getChunk, http, pieces, putChunk } from './test-util.js';
+import { MiB, Servers, chunkFilesUnder, flipByte, filesUnder, getChunk, http, pieces, putChunk } from '../../test/chunkserver.js';
+import { eventually } from '../../test/eventually.js';
 
 const dataDirOf = (h: ChunkserverHandle) => h.store.dataDir;
 const fileOf = (h: ChunkserverHandle, id: number) => chunkPath(join(dataDirOf(h), 'chunks'), id);
@@ -158,7 +159,7 @@ describe('chunkserver data plane (HTTP)', function () {
     assert.equal((r.json as { code: string }).code, 'already_exists');
     for (const h of [a, b]) {
       assert.equal(h.store.has(9), false);
-      await eventually(async () => (await tmpFiles(h)).length === 0, 5000, 'temp files removed');
+      await eventually(async () => (await tmpFiles(h)).length === 0, 20_000, 'temp files removed');
     }
     assert.equal((await getChunk(c.address, 9)).body.toString(), 'already here');
   });
@@ -169,10 +170,10 @@ describe('chunkserver data plane (HTTP)', function () {
     const req = request({ host, port, method: 'PUT', path: '/chunks/31?version=1', headers: { 'x-godfs-chain': b.address, 'content-length': String(8 * MiB) } });
     req.on('error', () => undefined);
     req.write(randomBytes(2 * MiB));
-    await eventually(async () => (await tmpFiles(a)).length === 1 && (await tmpFiles(b)).length === 1, 5000, 'writes in progress');
+    await eventually(async () => (await tmpFiles(a)).length === 1 && (await tmpFiles(b)).length === 1, 20_000, 'writes in progress');
     req.destroy();
     for (const h of [a, b]) {
-      await eventually(async () => (await tmpFiles(h)).length === 0, 5000, 'temp files removed');
+      await eventually(async () => (await tmpFiles(h)).length === 0, 20_000, 'temp files removed');
       assert.equal(h.store.has(31), false);
     }
     // The servers are still healthy and the id is free again.
@@ -206,7 +207,7 @@ describe('chunkserver data plane (HTTP)', function () {
     assert.equal(streamed.status, 413);
     assert.equal((streamed.json as { code: string }).code, 'too_large');
     assert.deepEqual(s.store.list(), []);
-    await eventually(async () => (await tmpFiles(s)).length === 0, 5000, 'temp files removed');
+    await eventually(async () => (await tmpFiles(s)).length === 0, 20_000, 'temp files removed');
     assert.equal((await putChunk(s.address, 3, 1, randomBytes(MiB))).status, 200);
   });
 

@@ -8,7 +8,8 @@ import { silentLogger } from '../../common/log.js';
 import { chunkPath } from '../../common/chunk-format.js';
 import { ChunkStore } from './chunk-store.js';
 import { Scrubber } from './scrubber.js';
-import { KiB, MiB, Servers, TempDirs, collect, eventually, flipByte, pieces, putChunk } from './test-util.js';
+import { KiB, MiB, Servers, TempDirs, collect, flipByte, pieces, putChunk } from '../../test/chunkserver.js';
+import { eventually } from '../../test/eventually.js';
 
 describe('chunkserver replica safety', function () {
   this.timeout(30_000);
@@ -68,7 +69,7 @@ describe('chunkserver replica safety', function () {
     const scrubber = new Scrubber({ store, bytesPerSec: 8 * MiB, passIntervalMs: 60_000, logger: silentLogger });
     const t0 = Date.now();
     scrubber.start();
-    await eventually(() => scrubber.stats.passes >= 1, 5000, 'one scrub pass');
+    await eventually(() => scrubber.stats.passes >= 1, 20_000, 'one scrub pass');
     const ms = Date.now() - t0;
     await scrubber.stop();
     assert.deepEqual(corrupt, [6]);

@@ -13,7 +13,8 @@ import { masterProto } from '../../proto/load.js';
 import type { NodeInfo__Output } from '../../proto/generated/godfs/master/v1/NodeInfo.js';
 import { startMaster, type MasterHandle } from '../master/server.js';
 import { startChunkserver } from './server.js';
-import { Servers, TempDirs, eventually, getChunk, http, putChunk } from './test-util.js';
+import { Servers, TempDirs, getChunk, http, putChunk } from '../../test/chunkserver.js';
+import { eventually } from '../../test/eventually.js';
 
 const KEY = 'cluster-key';
 
@@ -65,7 +66,7 @@ describe('chunkserver process', function () {
     await new Promise<void>((resolve, reject) => {
       get({ host, port, path: '/healthz', agent }, (res) => res.resume().on('end', () => resolve())).on('error', reject);
     });
-    await eventually(() => Object.keys(agent.freeSockets).length === 1, 1000, 'an idle keep-alive socket');
+    await eventually(() => Object.keys(agent.freeSockets).length === 1, 20_000, 'an idle keep-alive socket');
     const t0 = Date.now();
     await first.close();
     assert.ok(Date.now() - t0 < 1500, `close took ${Date.now() - t0} ms`);
@@ -85,7 +86,7 @@ describe('chunkserver process', function () {
     await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
     try {
       const cs = await startChunkserver({ dataDir: await dirs.make(), listen: '127.0.0.1:0', master: `127.0.0.1:${(blackhole.address() as { port: number }).port}` });
-      await eventually(() => sockets.length > 0, 5000, 'a connection attempt');
+      await eventually(() => sockets.length > 0, 20_000, 'a connection attempt');
       const t0 = Date.now();
       await cs.close();
       assert.ok(Date.now() - t0 < 1500, `close took ${Date.now() - t0} ms`);
@@ -112,7 +113,7 @@ describe('chunkserver process', function () {
     assert.equal(nodes[0]!.zone, 'z1');
     assert.equal(nodes[0]!.alive, true);
     const seen = Number(nodes[0]!.last_heartbeat_ms);
-    await eventually(async () => Number((await listNodes(m.address))[0]!.last_heartbeat_ms) > seen, 5000, 'a heartbeat');
+    await eventually(async () => Number((await listNodes(m.address))[0]!.last_heartbeat_ms) > seen, 20_000, 'a heartbeat');
   });
 
   it('registers again after a master restart (the registry is soft state)', async () => {

@@ -7,7 +7,7 @@ import { readChunkFrom } from '../../sdk/chunk-io.js';
 import { patternSlice } from '../../test/data.js';
 import { KEY, ProcessCluster, metricValue } from '../../test/process-cluster.js';
 import { rng } from '../../test/seed.js';
-import { MiB, allChunks, replicationComplete, verifyPattern } from './helpers.js';
+import { MiB, allChunks, replicationComplete, verifyPattern } from '../../test/replication.js';
 
 /** Chunkservers 0–2 never scrub (their corruption must be found by a read); 3–4 scrub. */
 const SCRUBBING = new Set([3, 4]);
@@ -96,7 +96,7 @@ describe('fault: corrupt replicas', function () {
     const fromClient = metricValue(m, 'godfs_master_bad_replica_reports_total{from="client"}') ?? 0;
     assert.ok(fromCs >= 1 && fromCs + fromClient >= 2, `reports: ${fromCs} from chunkservers, ${fromClient} from clients`);
     assert.equal(metricValue(m, 'godfs_master_bad_replicas'), 0);
-    await c.waitFor(() => replicationComplete(cl), 30_000, 'replication complete');
+    await c.waitFor(() => replicationComplete(cl), 60_000, 'replication complete');
     for (const f of files) await verifyPattern(cl, f.path, f.size, f.seed);
     console.log(`      scrubber: corrupt unread replica found, replaced and deleted in ${(scrubbedMs / 1000).toFixed(1)} s; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
   });

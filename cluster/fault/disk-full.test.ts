@@ -9,7 +9,7 @@ import { ChunkUpload, readChunkFrom } from '../../sdk/chunk-io.js';
 import { patternSlice } from '../../test/data.js';
 import { KEY, ProcessCluster } from '../../test/process-cluster.js';
 import { rng } from '../../test/seed.js';
-import { MiB, allChunks, assertFullyReplicated, verifyPattern } from './helpers.js';
+import { MiB, allChunks, assertFullyReplicated, verifyPattern } from '../../test/replication.js';
 
 const QUOTA = 7 * MiB;
 

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { patternSlice } from '../../test/data.js';
 import { KEY, ProcessCluster } from '../../test/process-cluster.js';
 import { rng } from '../../test/seed.js';
-import { MiB, allChunks, assertFullyReplicated, replicationComplete, verifyPattern } from './helpers.js';
+import { MiB, allChunks, assertFullyReplicated, replicationComplete, verifyPattern } from '../../test/replication.js';
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
@@ -48,7 +48,7 @@ describe('fault: draining a chunkserver', function () {
     for (let i = 0; i < 6; i++) assert.ok(!(await allChunks(cl, { path: `/d/new${i}` })).some((ch) => ch.replicas.some((x) => x.nodeId === victimId)));
 
     // It holds no needed chunk: nothing referenced lists it, and its disk is emptied of them.
-    await c.waitFor(() => replicationComplete(cl), 30_000, 'replication complete');
+    await c.waitFor(() => replicationComplete(cl, [victimId]), 60_000, 'replication complete');
     const needed = new Set((await allChunks(cl)).map((ch) => ch.chunkId));
     const emptiedMs = await c.waitFor(async () => ![...(await c!.chunkFiles(victim)).keys()].some((id) => needed.has(id)), 30_000, 'drained node holds no needed chunk');
     await assertFullyReplicated(c, [victimId]);

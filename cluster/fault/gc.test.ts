@@ -9,7 +9,7 @@ import type { AllocateResponse__Output } from '../../proto/generated/godfs/maste
 import { patternSlice } from '../../test/data.js';
 import { KEY, ProcessCluster } from '../../test/process-cluster.js';
 import { rng } from '../../test/seed.js';
-import { MiB, allChunks, verifyPattern } from './helpers.js';
+import { MiB, allChunks, verifyPattern } from '../../test/replication.js';
 
 const GRACE_MS = 2500;
 

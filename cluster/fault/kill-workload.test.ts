@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { patternStream, sha256Of } from '../../test/data.js';
 import { ProcessCluster, metricValue } from '../../test/process-cluster.js';
 import { rng } from '../../test/seed.js';
-import { MiB, allChunks, assertFullyReplicated, replicationComplete } from './helpers.js';
+import { MiB, allChunks, assertFullyReplicated, replicationComplete } from '../../test/replication.js';
 
 const OBJECTS = 240;
 const WORKERS = 8;
@@ -59,7 +59,7 @@ describe('fault: SIGKILL a chunkserver during a concurrent workload', function (
     const watchRepair = async () => {
       await c!.waitFor(async () => (await cl.listNodes()).some((n) => n.id === victimId && !n.alive), 20_000, 'victim declared dead', 50);
       const deadAt = Date.now();
-      await c!.waitFor(() => replicationComplete(cl), REPAIR_BOUND_MS, 'replication back to 3x', 50);
+      await c!.waitFor(() => replicationComplete(cl, [victimId]), REPAIR_BOUND_MS, 'replication back to 3x', 250);
       const repairedAt = Date.now();
       const m = await c!.metrics();
       return { deadAt, repairedAt, repairs: metricValue(m, 'godfs_master_repairs_total') ?? 0, repairBytes: metricValue(m, 'godfs_master_repair_bytes_total') ?? 0 };
@@ -102,7 +102,7 @@ describe('fault: SIGKILL a chunkserver during a concurrent workload', function (
     assert.ok(monitor, 'the victim was killed during the workload');
     const { deadAt, repairedAt, repairs, repairBytes } = await monitor;
     // Writes that were still running may have committed a moment later: wait for those too.
-    await c.waitFor(() => replicationComplete(cl), REPAIR_BOUND_MS, 'replication back to 3x after the workload', 50);
+    await c.waitFor(() => replicationComplete(cl, [victimId]), REPAIR_BOUND_MS, 'replication back to 3x after the workload', 250);
     const chunks = await assertFullyReplicated(c, [victimId]);
 
     // Every acknowledged write reads back byte-exact.

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ProcessCluster, metricValue } from '../../test/process-cluster.js';
 import { patternStream } from '../../test/data.js';
 import { rng } from '../../test/seed.js';
-import { MiB, allChunks, assertFullyReplicated, replicationComplete, verifyPattern } from './helpers.js';
+import { MiB, allChunks, assertFullyReplicated, replicationComplete, verifyPattern } from '../../test/replication.js';
 
 const FILES = 64;
 const FILE_SIZE = 16 * MiB;
@@ -40,7 +40,7 @@ describe('fault: re-replication time and rate limit', function () {
     const killedAt = Date.now();
     await c.waitFor(async () => (await cl.listNodes()).some((n) => n.id === victimId && !n.alive), 20_000, 'declared dead', 50);
     const deadAt = Date.now();
-    await c.waitFor(() => replicationComplete(cl), 120_000, 'back to 3x', 100);
+    await c.waitFor(() => replicationComplete(cl, [victimId]), 120_000, 'back to 3x, the dead replicas dropped', 100);
     const secs = (Date.now() - deadAt) / 1000;
     const copied = (metricValue(await c.metrics(), 'godfs_master_repair_bytes_total') ?? 0) - before;
     await assertFullyReplicated(c, [victimId]);

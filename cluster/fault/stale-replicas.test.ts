@@ -6,7 +6,7 @@ import { ChunkStore } from '../chunkserver/chunk-store.js';
 import { patternSlice } from '../../test/data.js';
 import { ProcessCluster, metricValue } from '../../test/process-cluster.js';
 import { rng } from '../../test/seed.js';
-import { MiB, allChunks, assertFullyReplicated, replicationComplete, verifyPattern } from './helpers.js';
+import { MiB, allChunks, assertFullyReplicated, replicationComplete, verifyPattern } from '../../test/replication.js';
 
 const FILES = 16;
 
@@ -65,7 +65,7 @@ describe('fault: a chunkserver comes back with stale replicas', function () {
     assert.ok(!(await allChunks(cl, { path: '/s/f0' }))[0]!.replicas.some((x) => x.nodeId === victimId), 'the stale replica is never listed');
     const staleFound = (metricValue(await c.metrics(), 'godfs_master_stale_replicas_found_total') ?? 0) - staleBefore;
     assert.ok(staleFound >= 1, 'the stale replica was detected');
-    await c.waitFor(() => replicationComplete(cl), 30_000, 'replication complete');
+    await c.waitFor(() => replicationComplete(cl), 60_000, 'replication complete');
     await assertFullyReplicated(c);
     for (let i = 0; i < FILES; i++) await verifyPattern(cl, `/s/f${i}`, sizes[i]!, seed2 + i);
     console.log(

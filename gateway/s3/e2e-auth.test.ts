@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { presignUrl } from './auth/index.js';
-import { errorCode, rawRequest, ROOT_KEY, ROOT_SECRET, s3Failure, signedRequest, startS3Fixture, type S3Fixture } from './s3-fixture.test-helper.js';
+import { errorCode, rawRequest, ROOT_KEY, ROOT_SECRET, s3Failure, signedRequest, startS3Fixture, type S3Fixture } from '../../test/s3-gateway.js';
 
 describe('S3 authentication and integrity (end to end)', function () {
   this.timeout(60_000);

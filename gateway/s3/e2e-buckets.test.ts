@@ -12,7 +12,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { presignUrl } from './auth/index.js';
-import { errorCode, rawRequest, ROOT_KEY, ROOT_SECRET, s3Failure, signedRequest, startS3Fixture, type S3Fixture } from './s3-fixture.test-helper.js';
+import { errorCode, rawRequest, ROOT_KEY, ROOT_SECRET, s3Failure, signedRequest, startS3Fixture, type S3Fixture } from '../../test/s3-gateway.js';
 
 async function s3Error(p: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
   const [name, status] = await s3Failure(p);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { CopyObjectCommand, CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { patternSlice } from '../../test/data.js';
-import { bytesWritten, errorCode, md5, MiB, s3Failure, sha256, signedRequest, startS3Fixture, type S3Fixture } from './s3-fixture.test-helper.js';
+import { bytesWritten, errorCode, md5, MiB, s3Failure, sha256, signedRequest, startS3Fixture, type S3Fixture } from '../../test/s3-gateway.js';
 
 describe('S3 copy and batch delete (end to end)', function () {
   this.timeout(60_000);

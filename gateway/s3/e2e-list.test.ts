@@ -11,7 +11,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { compareUtf8 } from '../../common/utf8.js';
-import { errorCode, signedRequest, startS3Fixture, type S3Fixture } from './s3-fixture.test-helper.js';
+import { errorCode, signedRequest, startS3Fixture, type S3Fixture } from '../../test/s3-gateway.js';
 
 const KEYS = ['a', 'a-b', 'a.txt', 'a/x', 'a/y/z', 'a/y-1', 'a0', 'a b/c', 'b/1', 'b/2', 'b/3/4', 'c', 'é/1', 'z+%/1', '😀', '\u{FF61}'].filter((k) => k !== 'a');
 const SORTED = [...KEYS].sort(compareUtf8);

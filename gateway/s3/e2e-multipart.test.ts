@@ -18,7 +18,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { patternSlice, patternStream } from '../../test/data.js';
-import { bytesWritten, errorCode, md5, MiB, s3Failure, sha256, signedRequest, startS3Fixture, type S3Fixture } from './s3-fixture.test-helper.js';
+import { bytesWritten, errorCode, md5, MiB, s3Failure, sha256, signedRequest, startS3Fixture, type S3Fixture } from '../../test/s3-gateway.js';
 
 /** S3's multipart ETag: md5 of the concatenated binary part md5s, "-N". */
 function multipartEtag(parts: Buffer[]): string {

@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { patternSlice, patternStream } from '../../test/data.js';
-import { errorCode, md5, MiB, s3Failure, sha256, signedRequest, startS3Fixture, type S3Fixture } from './s3-fixture.test-helper.js';
+import { errorCode, md5, MiB, s3Failure, sha256, signedRequest, startS3Fixture, type S3Fixture } from '../../test/s3-gateway.js';
 
 describe('S3 objects (end to end)', function () {
   this.timeout(60_000);

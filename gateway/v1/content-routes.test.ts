@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { silentLogger } from '../../common/log.js';
-import { MemoryGodfs } from '../memory-godfs.test-double.js';
+import { MemoryGodfs } from '../../test/memory-godfs.js';
 import { buildGateway, startGateway } from '../server.js';
 
 const AUTH = { authorization: 'Bearer k' };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { silentLogger } from '../../common/log.js';
-import { MemoryGodfs } from '../memory-godfs.test-double.js';
+import { MemoryGodfs } from '../../test/memory-godfs.js';
 import { buildGateway } from '../server.js';
 
 const AUTH = { authorization: 'Bearer k' };

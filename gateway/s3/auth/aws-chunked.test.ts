@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { checksumBase64 } from './checksums.js';
 import { checksumStream, decodeBody, verifyRequest, type PayloadMode } from './index.js';
-import { bodyOf, consume, creds, encodeAwsChunked, lookup, newRequest, oracle, signingKeyOf, toWire } from './test-kit.test-helper.js';
+import { bodyOf, consume, creds, encodeAwsChunked, lookup, newRequest, oracle, signingKeyOf, toWire } from '../../../test/sigv4.js';
 
 const DATETIME = '20260314T150926Z';
 const SCOPE = '20260314/us-east-1/s3/aws4_request';

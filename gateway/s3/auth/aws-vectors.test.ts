@@ -8,7 +8,7 @@ import { canonicalRequest, stringToSign } from './canonical-request.js';
 import { decodeBody, verifyRequest, type AuthRequest, type KeyLookup } from './index.js';
 import { deriveSigningKey, signHex } from './signing-key.js';
 import { canonicalQuery, canonicalUri } from './uri-encode.js';
-import { bodyOf, consume, sdkEscape, sha256Hex } from './test-kit.test-helper.js';
+import { bodyOf, consume, sdkEscape, sha256Hex } from '../../../test/sigv4.js';
 
 const AKID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { checksumBase64 } from './checksums.js';
 import { verifyBody, type PayloadMode } from './index.js';
-import { bodyOf, consume, creds, encodeAwsChunked, signingKeyOf } from './test-kit.test-helper.js';
+import { bodyOf, consume, creds, encodeAwsChunked, signingKeyOf } from '../../../test/sigv4.js';
 
 const payload = Buffer.from('Pack my box with five dozen liquor jugs. '.repeat(3000)); // 123 000 bytes
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

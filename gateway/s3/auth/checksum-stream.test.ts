@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { checksumBase64, createHasher, type ChecksumAlgorithm } from './checksums.js';
 import { checksumStream } from './index.js';
-import { bodyOf, consume } from './test-kit.test-helper.js';
+import { bodyOf, consume } from '../../../test/sigv4.js';
 
 const payload = Buffer.from('The quick brown fox jumps over the lazy dog. '.repeat(3000)); // 135 000 bytes
 

@@ -5,7 +5,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest } from '@smithy/protocol-http';
 import { presignUrl, S3AuthError, verifyRequest } from './index.js';
-import { creds, lookup, oracle, sdkPath, wireOfUrl } from './test-kit.test-helper.js';
+import { creds, lookup, oracle, sdkPath, wireOfUrl } from '../../../test/sigv4.js';
 
 const NOW = new Date('2026-03-14T15:09:26Z');
 const ENDPOINT = 'http://127.0.0.1:9000';

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException, type ChecksumAlgorithm } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { checksumStream, decodeBody, presignUrl, S3AuthError, verifyRequest, type AuthResult } from './index.js';
-import { consume, creds, lookup } from './test-kit.test-helper.js';
+import { consume, creds, lookup } from '../../../test/sigv4.js';
 
 interface Seen {
   auth: AuthResult;

@@ -2,7 +2,7 @@
 // must verify, and any change to what was signed must not.
 import assert from 'node:assert/strict';
 import { decodeBody, S3AuthError, verifyRequest, type AuthRequest } from './index.js';
-import { bodyOf, consume, creds, lookup, newRequest, oracle, sdkEscape, sdkPath, toWire } from './test-kit.test-helper.js';
+import { bodyOf, consume, creds, lookup, newRequest, oracle, sdkEscape, sdkPath, toWire } from '../../../test/sigv4.js';
 
 const NOW = new Date('2026-03-14T15:09:26Z');
 
