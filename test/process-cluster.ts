@@ -14,6 +14,7 @@ import type { ChunkserverOptions } from '../cluster/chunkserver/server.js';
 import type { MasterOptions } from '../cluster/master/server.js';
 import { GodfsClient } from '../sdk/client.js';
 import { eventually } from './eventually.js';
+import { forgetLogs, noteLogs, type LogSource } from './report.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/server-proc.js', import.meta.url));
 const children = new Set<ChildProcess>();
@@ -57,9 +58,14 @@ export class ProcessCluster {
   readonly chunkservers: ChunkserverSlot[] = [];
   client!: GodfsClient;
 
+  /** Its processes' logs, printed when the test running it fails (test/report.ts). */
+  readonly #logs: LogSource;
+
   private constructor(dir: string, opts: ProcessClusterOptions) {
     this.dir = dir;
     this.opts = opts;
+    this.#logs = { logsDir: join(dir, 'logs'), label: 'process cluster' };
+    noteLogs(this.#logs);
   }
 
   static async start(opts: ProcessClusterOptions): Promise<ProcessCluster> {
@@ -206,6 +212,7 @@ export class ProcessCluster {
     for (const p of procs) p.child.kill('SIGKILL');
     await Promise.all(procs.map((p) => p.exited));
     for (const s of this.chunkservers) s.proc = undefined;
+    await forgetLogs(this.#logs);
     if (process.env.GODFS_KEEP_TEST_DIRS) console.log(`      (kept ${this.dir})`);
     else await rm(this.dir, { recursive: true, force: true });
   }

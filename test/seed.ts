@@ -1,4 +1,7 @@
-// Seeded randomness for tests: every run prints its seed, and GODFS_SEED=<n> replays it.
+// Seeded randomness for tests: every run prints its seed, and GODFS_SEED=<n> replays it; a failing
+// test prints it again with the command that replays it (test/report.ts).
+import { noteSeed } from './report.js';
+
 export interface Rng {
   seed: number;
   /** A float in [0, 1). */
@@ -12,6 +15,7 @@ export interface Rng {
 export function rng(label: string): Rng {
   const seed = process.env.GODFS_SEED ? Number(process.env.GODFS_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
   console.log(`      ${label}: GODFS_SEED=${seed}`);
+  noteSeed(label, seed);
   let s = seed;
   const next = () => {
     s = (s + 0x9e3779b9) >>> 0;
