@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram, allCommands } from './program.js';
 import { CLI_PATH, cleanEnv, startUp, type UpProcess } from './up-process.js';
+import { eventually } from '../test/eventually.js';
 
 interface RunResult {
   code: number | null;
@@ -265,26 +266,19 @@ describe('godfs CLI against a live cluster (godfs up)', function () {
   it('restarts a child that dies', async function () {
     const before = await up!.pids();
     process.kill(before.chunkservers[0]!.pid!, 'SIGKILL');
-    const deadline = Date.now() + 60_000;
-    let restarted: number | undefined;
-    while (Date.now() < deadline) {
-      const now = await up!.pids().catch(() => undefined);
-      const pid = now?.chunkservers[0]?.pid;
-      if (pid && pid !== before.chunkservers[0]!.pid && now?.chunkservers[0]?.address) {
-        restarted = pid;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.ok(restarted && isAlive(restarted), 'chunkserver-0 was restarted');
+    const restarted = await eventually(async () => {
+      const now = await up!.pids();
+      const pid = now.chunkservers[0]?.pid;
+      return pid && pid !== before.chunkservers[0]!.pid && now.chunkservers[0]?.address ? pid : undefined;
+    }, 60_000, 'chunkserver-0 restarted', 200);
+    assert.ok(isAlive(restarted), 'chunkserver-0 was restarted');
     await mkdir(join(root, 'x'), { recursive: true });
     // The restarted chunkserver re-registers (possibly on a new port); give the master a few heartbeats.
-    let get = await run(['get', '/data/random.bin', join(root, 'x', 'again.bin')], { env });
-    while (get.code !== 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 1000));
-      get = await run(['get', '/data/random.bin', join(root, 'x', 'again.bin')], { env });
-    }
-    assert.equal(get.code, 0, get.stderr);
+    await eventually(async () => {
+      const get = await run(['get', '/data/random.bin', join(root, 'x', 'again.bin')], { env });
+      assert.equal(get.code, 0, get.stderr);
+      return true;
+    }, 60_000, 'a get after the restart', 500);
     assert.equal(await sha256File(join(root, 'x', 'again.bin')), await sha256File(localFile()));
   });
 });

@@ -11,6 +11,7 @@ import { CLI_PATH, startUp, type UpProcess } from '../cli/up-process.js';
 import { patternSlice } from '../test/data.js';
 import { bytesOf, run, runOk, sha256, type Cluster } from './harness.js';
 import { s3 } from './raw-s3.js';
+import { eventually, timePassed } from '../test/eventually.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -92,8 +93,9 @@ describe('conformance: godfs CLI (up S3 keys, presign, admin keys)', function ()
     assert.equal(sha256(Buffer.from(await got.arrayBuffer())), sha256(data));
     const head = await fetch((await godfs('presign', '--method', 'HEAD', '/cli-root/presigned/a b+c%.bin')).stdout.trim(), { method: 'HEAD' });
     assert.equal(head.headers.get('content-length'), String(data.length));
+    const signedAt = Date.now();
     const short = (await godfs('presign', '--expires-in', '1', 'cli-root/presigned/a b+c%.bin')).stdout.trim();
-    await new Promise((r) => setTimeout(r, 2100));
+    await timePassed(signedAt, 2100); // the URL's one second, and the second it was signed in, are over
     assert.equal((await fetch(short)).status, 403);
     const tooLong = await run(process.execPath, [CLI_PATH, 'presign', '--expires-in', '8d', 'cli-root/x', '--credentials', credsFile()]);
     assert.equal(tooLong.code, 2, tooLong.stderr);
@@ -122,9 +124,10 @@ describe('conformance: godfs CLI (up S3 keys, presign, admin keys)', function ()
     assert.equal(await (await fetch(url)).text(), 'readable');
 
     assert.match((await godfs('admin', 'keys', 'revoke', made.accessKeyId)).stdout, new RegExp(`revoked ${made.accessKeyId}`));
-    const deadline = Date.now() + 15_000;
-    let after = '';
-    while (Date.now() < deadline && (after = await sdkError(limited.send(new GetObjectCommand({ Bucket: 'cli-root', Key: 'shared/readme' })))) === 'no error') await new Promise((r) => setTimeout(r, 500));
+    const after = await eventually(async () => {
+      const e = await sdkError(limited.send(new GetObjectCommand({ Bucket: 'cli-root', Key: 'shared/readme' })));
+      return e === 'no error' ? undefined : e;
+    }, 20_000, 'the revoked key refused', 100);
     assert.equal(after, 'InvalidAccessKeyId 403');
     const unknown = await run(process.execPath, [CLI_PATH, 'admin', 'keys', 'revoke', 'GKNOSUCHKEY000000000', '--credentials', credsFile()]);
     assert.equal(unknown.code, 1);

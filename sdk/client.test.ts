@@ -5,6 +5,7 @@ import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestCluster } from '../test/cluster.js';
 import { collect, patternSha256, patternSlice, patternStream, sha256Of } from '../test/data.js';
+import { eventually } from '../test/eventually.js';
 
 const MiB = 2 ** 20;
 
@@ -326,9 +327,7 @@ describe('sdk against a live cluster', function () {
         assert.ok(got.equals(patternSlice(43, 0, size)), 'every byte correct');
         assert.ok(fresh.shortCircuitBytes >= MiB && fresh.shortCircuitBytes < 2 * MiB, `the verified first blocks came from the file (${fresh.shortCircuitBytes})`);
         assert.equal(fresh.shortCircuitBytes + c.chunkservers[1]!.store.bytesRead - served1, size, 'node 1 served the rest');
-        const until = Date.now() + 5000;
-        while (((await c.client.clusterStats()).badReplicas ?? 0) <= badBefore && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-        assert.ok(((await c.client.clusterStats()).badReplicas ?? 0) > badBefore, 'the master heard of the bad replica');
+        await eventually(async () => ((await c.client.clusterStats()).badReplicas ?? 0) > badBefore, 20_000, 'the master to hear of the bad replica');
       } finally {
         fresh.close();
         await writeFile(marker1, own1);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { INLINE_MAX, md5Thread, md5ThreadRunning, StreamMd5 } from './md5.js';
 import { patternSlice } from '../test/data.js';
+import { eventually, timePassed } from '../test/eventually.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -68,13 +69,11 @@ describe('StreamMd5', function () {
     const saved = md5Thread.idleMs;
     before(() => (md5Thread.idleMs = 100));
     after(() => (md5Thread.idleMs = saved));
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
     it('exits once no stream is open, and the next large stream starts a new one', async () => {
       const data = patternSlice(5, 0, 3 * MiB);
       assert.equal(await hashInPieces(data, 64 * KiB), md5Of(data));
-      await sleep(400);
-      assert.equal(md5ThreadRunning(), false, 'the idle thread has exited');
+      await eventually(() => !md5ThreadRunning(), 20_000, 'the idle thread to exit');
       assert.equal(await hashInPieces(data, 100_000), md5Of(data));
       assert.equal(md5ThreadRunning(), true);
     });
@@ -83,12 +82,11 @@ describe('StreamMd5', function () {
       const data = patternSlice(6, 0, 3 * MiB);
       const h = new StreamMd5();
       await h.update(data.subarray(0, 2 * MiB));
-      await sleep(400);
+      await timePassed(Date.now(), 400); // deliberate: four idle periods (longer only makes the check stricter)
       assert.equal(md5ThreadRunning(), true, 'an open stream keeps its thread');
       await h.update(data.subarray(2 * MiB));
       assert.equal(await h.digest(), md5Of(data));
-      await sleep(400);
-      assert.equal(md5ThreadRunning(), false);
+      await eventually(() => !md5ThreadRunning(), 20_000, 'the idle thread to exit once the stream is done');
     });
   });
 });

@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestCluster } from '../test/cluster.js';
 import { patternSlice } from '../test/data.js';
+import { eventually } from '../test/eventually.js';
 
 const MiB = 2 ** 20;
 
@@ -26,13 +27,10 @@ describe('sdk writes under failures', function () {
     })(), { parents: true });
     writing.catch(() => undefined);
     // Find a replica with the first chunk in flight and kill it.
-    let victim = -1;
-    const until = Date.now() + 10_000;
-    while (victim < 0 && Date.now() < until) {
-      for (let i = 0; i < c.chunkservers.length && victim < 0; i++) if ((await readdir(join(c.dir, `cs${i}`, 'tmp'))).length > 0) victim = i;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    assert.ok(victim >= 0, 'a chunk write is in flight');
+    const victim = await eventually(async () => {
+      for (let i = 0; i < c.chunkservers.length; i++) if ((await readdir(join(c.dir, `cs${i}`, 'tmp'))).length > 0) return i + 1;
+      return 0;
+    }, 20_000, 'a chunk write in flight') - 1;
     const deadId = c.chunkservers[victim]!.nodeId;
     await c.chunkservers[victim]!.close();
     release();

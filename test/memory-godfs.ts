@@ -203,10 +203,19 @@ export class MemoryGodfs implements Godfs {
     return Buffer.from(this.#get(normalizePath(path)).data);
   }
 
+  /** Writes still reading their source (a test can wait for one to start or to be given up). */
+  writesInFlight = 0;
+
   async write(path: string, source: WriteSource, opts: WriteOptions = {}): Promise<FileInfo> {
     this.calls.push('write');
     const p = normalizePath(path);
-    const data = await collect(source, opts.maxBytes);
+    this.writesInFlight++;
+    let data: Buffer;
+    try {
+      data = await collect(source, opts.maxBytes);
+    } finally {
+      this.writesInFlight--;
+    }
     const cur = this.nodes.get(p);
     if (cur?.isDir) throw new IsADirectoryError(`${p}: is a directory`);
     if (opts.exclusive && cur) throw new AlreadyExistsError(`${p}: exists`);

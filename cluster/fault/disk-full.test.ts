@@ -10,6 +10,7 @@ import { patternSlice } from '../../test/data.js';
 import { KEY, ProcessCluster } from '../../test/process-cluster.js';
 import { rng } from '../../test/seed.js';
 import { MiB, allChunks, assertFullyReplicated, verifyPattern } from '../../test/replication.js';
+import { eventually } from '../../test/eventually.js';
 
 const QUOTA = 7 * MiB;
 
@@ -41,7 +42,7 @@ describe('fault: a chunkserver runs out of space', function () {
       yield stalledData.subarray(MiB / 4);
     })(), { parents: true });
     stalled.catch(() => undefined);
-    await c.waitFor(async () => (await readdir(join(small.dataDir, 'tmp'))).length > 0, 10_000, 'the stalled write reached the small node');
+    await c.waitFor(async () => (await readdir(join(small.dataDir, 'tmp'))).length > 0, 20_000, 'the stalled write reached the small node');
     const files = Array.from({ length: 36 }, (_, i) => ({ path: `/full/f${i}`, size: r.int(MiB / 2, 3 * MiB), seed: r.seed + i }));
     const acked: typeof files = [];
     const errors: GodfsError[] = [];
@@ -62,7 +63,12 @@ describe('fault: a chunkserver runs out of space', function () {
     for (const e of errors) assert.equal(e.code, 'no_space', `a clean no_space error, got ${e.code}: ${e.message}`);
 
     // Top the node up (a replica placed directly, bypassing the master) so the stalled chunk cannot fit.
-    await new Promise((res) => setTimeout(res, 500)); // a fresh heartbeat
+    // Two heartbeats after the writes: the second measured the node's space after they were all done.
+    const beatAfter = (t: number) => eventually(async () => {
+      const ms = (await cl.listNodes()).find((n) => n.id === small.nodeId)!.lastHeartbeatMs;
+      return ms > t ? ms : 0;
+    }, 20_000, 'a fresh heartbeat');
+    await beatAfter(await beatAfter(Date.now()));
     // (Its reported free space may read 0 already: after a write ran out of room the node says it is
     // full for a while. What is really left: the quota minus the chunk files and the stalled writer's
     // quarter MiB.)
@@ -83,7 +89,7 @@ describe('fault: a chunkserver runs out of space', function () {
     acked.push({ path: '/full/stalled', size: 2 * MiB, seed: r.seed + 999 });
 
     // It says it is full, and holds no more than its quota.
-    await c.waitFor(async () => (await cl.listNodes()).find((n) => n.id === small.nodeId)?.full === true, 10_000, 'the small node reports itself full');
+    await c.waitFor(async () => (await cl.listNodes()).find((n) => n.id === small.nodeId)?.full === true, 20_000, 'the small node reports itself full');
     const info = (await cl.listNodes()).find((n) => n.id === small.nodeId)!;
     assert.ok(info.used <= QUOTA, `used ${info.used} within the quota`);
     const onSmall = await allChunks(cl, { nodeId: small.nodeId });

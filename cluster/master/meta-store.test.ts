@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../../common/log.js';
 import { MetaStore } from './meta-store.js';
+import { eventually } from '../../test/eventually.js';
 
 const writer = fileURLToPath(new URL('../../test/fixtures/master-writer.js', import.meta.url));
 
@@ -70,7 +71,8 @@ describe('master durable state (WAL + snapshots)', () => {
       const child = spawn(process.execPath, [writer, d, String(snapshotEvery)], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      await new Promise((r) => setTimeout(r, 1500));
+      // Killed in the middle of its stream of commands, once it has acknowledged a good number.
+      await eventually(() => out.split('\n').filter((l) => l.startsWith('ack ')).length > 200, 60_000, 'the writer acknowledging commands', 10);
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const acked = out.split('\n').filter((l) => l.startsWith('ack ')).map((l) => Number(l.slice(4)));

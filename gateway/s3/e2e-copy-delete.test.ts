@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CopyObjectCommand, CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { patternSlice } from '../../test/data.js';
 import { bytesWritten, errorCode, md5, MiB, s3Failure, sha256, signedRequest, startS3Fixture, type S3Fixture } from '../../test/s3-gateway.js';
+import { timePassed } from '../../test/eventually.js';
 
 describe('S3 copy and batch delete (end to end)', function () {
   this.timeout(60_000);
@@ -40,7 +41,7 @@ describe('S3 copy and batch delete (end to end)', function () {
     const put = await f.s3.send(new PutObjectCommand({ Bucket: 'src', Key: 'self.txt', Body: 'same bytes', ContentType: 'text/plain', Metadata: { old: '1' } }));
     const before = await f.s3.send(new HeadObjectCommand({ Bucket: 'src', Key: 'self.txt' }));
     const written = bytesWritten(f);
-    await new Promise((r) => setTimeout(r, 1100)); // so LastModified visibly moves
+    await timePassed(before.LastModified!.getTime(), 1100); // LastModified has whole seconds: the copy's is a later one
     const r = await f.s3.send(
       new CopyObjectCommand({ Bucket: 'src', Key: 'self.txt', CopySource: 'src/self.txt', MetadataDirective: 'REPLACE', ContentType: 'text/markdown', Metadata: { fresh: 'yes' } }),
     );

@@ -8,6 +8,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { silentLogger } from '../../common/log.js';
 import { MemoryGodfs } from '../../test/memory-godfs.js';
 import { buildGateway, startGateway } from '../server.js';
+import { eventually } from '../../test/eventually.js';
 
 const AUTH = { authorization: 'Bearer k' };
 const TEXT = 'The quick brown fox jumps over the lazy dog'; // 43 bytes
@@ -335,9 +336,10 @@ describe('/v1/fs/content over a real socket', () => {
     const r = request({ host, port: Number(port), method: 'PUT', path: '/v1/fs/content?path=/cut', headers: { ...AUTH, 'content-length': String(1 << 20) } });
     r.on('error', () => {});
     r.write(Buffer.alloc(256 * 1024));
-    await new Promise((res) => setTimeout(res, 50));
+    // Cut once the gateway is writing the body; nothing is visible, then or after it has noticed.
+    await eventually(() => fs.writesInFlight > 0, 20_000, 'the upload under way');
     r.destroy();
-    await new Promise((res) => setTimeout(res, 100));
+    await eventually(() => fs.writesInFlight === 0, 20_000, 'the gateway to give the write up');
     assert.equal(fs.nodes.has('/cut'), false);
   });
 });
