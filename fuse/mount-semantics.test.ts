@@ -11,6 +11,7 @@ import { silentLogger } from '../common/log.js';
 import { TestCluster } from '../test/cluster.js';
 import { mountedPaths } from './mount-point.js';
 import { mountArgs, runMountCli, sh, shOk, startMount, type MountProcess } from '../test/mount.js';
+import { eventually, timePassed } from '../test/eventually.js';
 
 const MiB = 2 ** 20;
 
@@ -139,8 +140,8 @@ describe('fuse mount: POSIX semantics, metadata and resilience', function () {
     await writeFile(`${mnt}/shared.txt`, 'one');
     assert.equal(await readFile(`${mnt}/shared.txt`, 'utf8'), 'one');
     await c.client.write('/shared.txt', 'two, longer');
-    await new Promise((r) => setTimeout(r, 1300));
-    assert.equal(await readFile(`${mnt}/shared.txt`, 'utf8'), 'two, longer');
+    // Once the cached attributes expire (1 s), the mount looks again and reads the new content.
+    await eventually(async () => (await readFile(`${mnt}/shared.txt`, 'utf8')) === 'two, longer', 20_000, 'the new content through the mount');
   });
 
   it('keeps working across a restart of the master and chunkservers', async function () {
@@ -157,7 +158,7 @@ describe('fuse mount: POSIX semantics, metadata and resilience', function () {
       assert.equal(await readFile(`${mnt}/before.txt`, 'utf8'), 'before');
       done = true;
     })();
-    await new Promise((r) => setTimeout(r, 1500));
+    await timePassed(Date.now(), 1500); // deliberate: time for close() to finish if it wrongly could
     assert.equal(done, false, 'close() cannot finish while the cluster is down');
     await c.restart();
     await writes;
@@ -221,7 +222,7 @@ describe('fuse mount: POSIX semantics, metadata and resilience', function () {
     assert.deepEqual((await shOk(`ls ${sub.mnt}`)).trim().split('\n'), ['inside.txt']);
     // Buffered data is written back before the unmount: leave a file open and stop the mount.
     const bg = sh(`exec 3>${sub.mnt}/last.txt; printf unflushed >&3; sleep 3`);
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(async () => (await stat(`${sub.mnt}/last.txt`)).size === 9, 20_000, 'the bytes written into the open file');
     assert.equal(await sub.stop(), 0);
     assert.ok(!mountedPaths().has(sub.mnt));
     assert.equal((await c.client.readFile('/bucket/dir/last.txt')).toString(), 'unflushed');

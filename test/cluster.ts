@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startChunkserver, type ChunkserverHandle } from '../cluster/chunkserver/server.js';
 import { startMaster, type MasterHandle } from '../cluster/master/server.js';
 import { GodfsClient, type ClientOptions } from '../sdk/client.js';
+import { eventually } from './eventually.js';
 
 export interface TestClusterOptions {
   chunkservers?: number;
@@ -88,14 +89,12 @@ export class TestCluster {
     return new GodfsClient({ master: this.master.address, apiKey: this.opts.apiKey, ...opts });
   }
 
-  async waitForNodes(n: number, timeoutMs = 10_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const s = await this.client.clusterStats();
-      if (s.nodesAlive >= n) return;
-      if (Date.now() > until) throw new Error(`only ${s.nodesAlive} of ${n} chunkservers registered`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  async waitForNodes(n: number, timeoutMs = 20_000): Promise<void> {
+    await eventually(async () => {
+      const alive = (await this.client.clusterStats()).nodesAlive;
+      if (alive < n) throw new Error(`only ${alive} of ${n} chunkservers registered`);
+      return true;
+    }, timeoutMs, `${n} chunkservers registered`, 50);
   }
 
   /** Stops every process and starts them again on the same directories (and master port). */

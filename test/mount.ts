@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { CLI_PATH, cleanEnv } from '../cli/up-process.js';
 import type { TestCluster } from './cluster.js';
 import { mountedPaths } from '../fuse/mount-point.js';
+import { eventually } from './eventually.js';
 
 const pexecFile = promisify(execFile);
 
@@ -83,13 +84,10 @@ export async function startMount(cluster: MountTarget, extra: string[] = [], mnt
   proc.stdout!.on('data', collect);
   proc.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const until = Date.now() + 20_000;
-  while (!mountedPaths().has(dir)) {
-    if (proc.exitCode !== null || Date.now() > until) {
-      proc.kill('SIGKILL');
-      throw new Error(`godfs mount did not come up on ${dir}:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
+  const came = await eventually(() => (proc.exitCode !== null ? 'exited' : mountedPaths().has(dir) && 'mounted'), 60_000, `the mount on ${dir}`, 50).catch(() => 'timeout');
+  if (came !== 'mounted') {
+    proc.kill('SIGKILL');
+    throw new Error(`godfs mount did not come up on ${dir} (${came}):\n${out}`);
   }
   return {
     mnt: dir,
