@@ -10,13 +10,17 @@ import { eventually, timePassed } from '../test/eventually.js';
 const MiB = 2 ** 20;
 const GRACE_MS = 400;
 
-/** A source that yields `head`, waits for the gate, then yields `tail`. */
-function paused(head: Buffer, tail: Buffer, gate: Promise<void>): AsyncGenerator<Buffer> {
-  return (async function* () {
-    yield head;
+/** Starts a write whose source yields `data` up to `pauseAt`, then waits for release() to yield the rest. */
+function pausedWrite(c: TestCluster, path: string, data: Buffer, pauseAt: number) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const writing = c.client.write(path, (async function* () {
+    yield data.subarray(0, pauseAt);
     await gate;
-    yield tail;
-  })();
+    yield data.subarray(pauseAt);
+  })(), { parents: true });
+  writing.catch(() => undefined); // awaited by the test, after release()
+  return { writing, release };
 }
 
 describe('sdk write leases', function () {
@@ -27,10 +31,7 @@ describe('sdk write leases', function () {
 
   it('a writer paused mid-chunk past the lease keeps it, commits, and reads back byte-exact', async () => {
     const data = patternSlice(5, 0, 6 * MiB);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const writing = c.client.write('/slow/file', paused(data.subarray(0, MiB), data.subarray(MiB), gate), { parents: true });
-    writing.catch(() => undefined);
+    const { writing, release } = pausedWrite(c, '/slow/file', data, MiB);
     const allocations = c.master.service.allocations;
     await eventually(() => allocations.size > 0, 20_000, 'the first chunk allocated');
     const pausedAt = Date.now();
@@ -47,10 +48,7 @@ describe('sdk write leases', function () {
 
   it('a lease the master expired fails the write without committing it', async () => {
     const data = patternSlice(6, 0, 2 * MiB);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const writing = c.client.write('/lost/file', paused(data.subarray(0, MiB), data.subarray(MiB), gate), { parents: true });
-    writing.catch(() => undefined);
+    const { writing, release } = pausedWrite(c, '/lost/file', data, MiB);
     const allocations = c.master.service.allocations;
     await eventually(() => allocations.size > 0, 20_000, 'the first chunk allocated');
     // As if the writer had been silent past the grace: the master retires its chunks.
@@ -67,10 +65,7 @@ describe('sdk write leases', function () {
     // The first chunk (4 MiB) is stored whole before the pause: the restarted master sees it in the
     // chunkserver's report.
     const data = patternSlice(7, 0, 6 * MiB);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const writing = c.client.write('/restart/file', paused(data.subarray(0, 5 * MiB), data.subarray(5 * MiB), gate), { parents: true });
-    writing.catch(() => undefined);
+    const { writing, release } = pausedWrite(c, '/restart/file', data, 5 * MiB);
     await eventually(() => c.master.service.allocations.size > 0, 20_000, 'the first chunk allocated');
     await c.restartMaster();
     // Leases are soft state: the new master knows none until the writer renews.
