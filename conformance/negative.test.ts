@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { presignUrl } from '../gateway/s3/auth/index.js';
 import { patternSlice } from '../test/data.js';
+import { eventually } from '../test/eventually.js';
 import { useCluster, type Cluster } from './harness.js';
 import { awsChunked, headStatus, objectPath, s3, send, xmlField, type RawResponse } from './raw-s3.js';
 
@@ -18,6 +19,14 @@ function assertS3Error(r: RawResponse, status: number, code: string, what = ''):
   assert.ok(xmlField(text, 'RequestId').length > 0, `${what}: <RequestId> present`);
   assert.ok(text.includes('<Resource>'), `${what}: <Resource> present`);
   assert.match(String(r.headers['content-type']), /xml/);
+}
+
+/** PUTs the gateway counted as aborted (their connection closed before the response), from its /metrics. */
+async function abortedPuts(c: Cluster): Promise<number> {
+  const text = await (await fetch(`${c.endpoint}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^godfs_gateway_http_requests_total\{([^}]*)\} (\d+)$/gm)) if (m[1]!.includes('method="PUT"') && m[1]!.includes('status="aborted"')) n += Number(m[2]);
+  return n;
 }
 
 async function bucketNames(c: Cluster): Promise<string[]> {
@@ -121,8 +130,11 @@ describe('conformance: negative cases (hand-built requests)', function () {
     const short = await awsChunked(c, B, 'chunked/truncated', data, 64 * 1024, { sendChunks: 2 });
     assertS3Error(await send(c.endpoint, { method: 'PUT', path: short.path, headers: short.headers, body: short.chunks }), 400, 'IncompleteBody', 'truncated');
     const dying = await awsChunked(c, B, 'chunked/cut', data, 64 * 1024);
+    const abortedBefore = await abortedPuts(c);
     const r = await send(c.endpoint, { method: 'PUT', path: dying.path, headers: dying.headers, body: dying.chunks.slice(0, 2), cut: true });
     assert.equal(r.status, 0, `a connection cut mid-body gets no success: ${r.status} ${r.body.toString()}`);
+    // The gateway has seen the cut (so the check below that nothing was stored is not early).
+    await eventually(async () => (await abortedPuts(c)) > abortedBefore, 20_000, 'the gateway to count the cut PUT as aborted');
     const forged = await awsChunked(c, B, 'chunked/forged', data, 64 * 1024);
     forged.chunks[1] = Buffer.from(forged.chunks[1]!.toString('latin1').replace(/chunk-signature=([0-9a-f])/, (_m, ch: string) => `chunk-signature=${ch === '0' ? '1' : '0'}`), 'latin1');
     assertS3Error(await send(c.endpoint, { method: 'PUT', path: forged.path, headers: forged.headers, body: forged.chunks }), 403, 'SignatureDoesNotMatch', 'forged chunk');

@@ -71,8 +71,14 @@ describe('master durable state (WAL + snapshots)', () => {
       const child = spawn(process.execPath, [writer, d, String(snapshotEvery)], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      // Killed in the middle of its stream of commands, once it has acknowledged a good number.
-      await eventually(() => out.split('\n').filter((l) => l.startsWith('ack ')).length > 200, 60_000, 'the writer acknowledging commands', 10);
+      // Killed in the middle of its stream of commands, once it has acknowledged a good number (and,
+      // snapshotting every 300, has written snapshots and dropped log segments).
+      await eventually(
+        async () => out.split('\n').filter((l) => l.startsWith('ack ')).length > 1000 && (snapshotEvery > 1000 || (await readdir(d)).includes('snapshot.json')),
+        60_000,
+        'the writer acknowledging commands',
+        10,
+      );
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const acked = out.split('\n').filter((l) => l.startsWith('ack ')).map((l) => Number(l.slice(4)));

@@ -7,7 +7,7 @@ import { eventually, timePassed } from '../../test/eventually.js';
 describe('master: incomplete multipart uploads expire', function () {
   this.timeout(60_000);
   let c: TestCluster;
-  before(async () => (c = await TestCluster.start({ chunkservers: 1, uploadMaxAgeMs: 2000, gcGraceMs: 300 })));
+  before(async () => (c = await TestCluster.start({ chunkservers: 1, uploadMaxAgeMs: 5000, gcGraceMs: 300 })));
   after(async () => c?.destroy());
 
   it('aborts uploads older than the maximum age, deletes their parts, and keeps younger ones', async () => {
@@ -17,8 +17,9 @@ describe('master: incomplete multipart uploads expire', function () {
     const oldAt = Date.now();
     await c.client.uploadPart(old.uploadId, 1, Buffer.alloc(256 * 1024, 1));
     assert.equal((await c.chunkFiles()).length, before + 1, "the old upload's part is on disk");
-    // The old upload three quarters of the way to its expiry (2 s): the young one is created now.
-    await timePassed(oldAt, 1500);
+    // The old upload four fifths of the way to its expiry (5 s): the young one is created now, so
+    // there are 4 s, against uploads looked at every 1 s, for a sweep that takes the old and not it.
+    await timePassed(oldAt, 4000);
     const young = await c.client.createUpload('/mpu/young');
     const ids = async () => (await c.client.listUploads({ pathPrefix: '/mpu/' })).map((u) => u.uploadId);
     await eventually(async () => !(await ids()).includes(old.uploadId), 20_000, 'the old upload expires');

@@ -131,7 +131,7 @@ describe('s3 auth: verifyBody (one stage)', () => {
       let got = 0;
       stream.on('data', (b: Buffer) => (got += b.length));
       source.push(Buffer.alloc(1000));
-      // Whatever the stream would pass on before its end has been passed on after a few event-loop turns.
+      // Its work is synchronous (nextTicks): after a few event-loop turns it has passed on all it would before the end.
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
       const before = got;
       source.push(null);
