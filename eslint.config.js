@@ -14,6 +14,16 @@ export default tseslint.config(
     },
   },
   {
+    // The Raft core is a pure state machine: no I/O, no timers, no clock, no randomness of its own.
+    files: ['cluster/raft/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'net', 'timers', 'crypto', 'os', 'child_process', '**/common/*', '**/master/*', '**/sim/*'], message: 'cluster/raft/core is pure: the caller does all I/O' }] }],
+      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'fetch', 'performance', 'process'],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now' }, { object: 'Math', property: 'random' }, { object: 'crypto', property: 'randomUUID' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date']", message: 'no clock in cluster/raft/core' }],
+    },
+  },
+  {
     // Layering (ARCHITECTURE.md): gateway, fuse and cli reach the cluster only through the sdk.
     files: ['gateway/**/*.ts', 'fuse/**/*.ts', 'sdk/**/*.ts'],
     ignores: ['**/*.test.ts'],
