@@ -143,6 +143,50 @@ describe('master state machine', () => {
     assert.equal(Buffer.from(m.xattrs['content-type']!, 'base64').toString(), 'text/plain');
   });
 
+  describe('upload_create and the upload path', () => {
+    const upload = (uploadId: string, path: string): Command => ({ op: 'upload_create', uploadId, path, xattrs: {}, now: t });
+    const part = (uploadId: string, chunkId: number): Command => ({
+      op: 'upload_part', uploadId, partNumber: 1, size: 10, etag: 'p1', now: t, extents: [{ extent: { chunkId, version: 1, chunkOffset: 0, length: 10 }, replicaIds: ['n1'] }],
+    });
+    const complete = (uploadId: string): Command => ({ op: 'upload_complete', uploadId, partNumbers: [1], etag: 'x-1', ifMatch: '', exclusive: false, now: t });
+
+    it('accepts a path whose parent directories do not exist yet, and makes them at completion (as S3 keys need)', () => {
+      run(fsm, mkdir('/bucket'));
+      run(fsm, upload('u1', '/bucket/a/b/key'));
+      throwsCode(() => fsm.resolve('/bucket/a'), 'not_found'); // nothing is made before completion
+      run(fsm, part('u1', 11));
+      run(fsm, complete('u1'));
+      assert.equal(fsm.resolve('/bucket/a/b').type, 'dir');
+      assert.equal(fsm.resolve('/bucket/a/b/key').size, 10);
+    });
+
+    it('refuses at once, changing nothing, a path that can never become a file as things stand', () => {
+      run(fsm, commit('/file', 1, 10));
+      run(fsm, mkdir('/dir'));
+      run(fsm, { op: 'create', path: '/sym', exclusive: true, parents: false, mode: 0, uid: 0, gid: 0, now: t, target: '/file' });
+      const before = encodeState(fsm);
+      throwsCode(() => run(fsm, upload('u1', '/file/x')), 'not_a_directory'); // the parent is a file
+      throwsCode(() => run(fsm, upload('u1', '/file/x/y/z')), 'not_a_directory'); // an ancestor is a file
+      throwsCode(() => run(fsm, upload('u1', '/dir')), 'is_a_directory');
+      throwsCode(() => run(fsm, upload('u1', '/')), 'is_a_directory');
+      throwsCode(() => run(fsm, upload('u1', '/sym')), 'invalid_argument');
+      assert.equal(encodeState(fsm), before);
+      assert.equal(fsm.uploads.size, 0);
+    });
+
+    it('checks again at completion: a parent that became a file is refused and the upload is kept', () => {
+      run(fsm, upload('u1', '/p/key'));
+      run(fsm, part('u1', 11));
+      run(fsm, commit('/p', 12, 10));
+      const before = encodeState(fsm);
+      throwsCode(() => run(fsm, complete('u1')), 'not_a_directory');
+      assert.equal(encodeState(fsm), before);
+      assert.equal(fsm.chunks.get(11)?.refs, 1, 'the part still holds its chunk');
+      run(fsm, { op: 'upload_abort', uploadId: 'u1', now: t });
+      assert.equal(fsm.chunks.has(11), false);
+    });
+  });
+
   it('is deterministic and round-trips through a snapshot', () => {
     const cmds: Command[] = [mkdir('/a/b', true), commit('/a/b/f', 3, 10), create('/a/g'), { op: 'rename', from: '/a/g', to: '/h', noReplace: false, now: t }];
     const one = new Fsm();

@@ -1,15 +1,19 @@
 // Durable master state: the state machine plus its write-ahead log and periodic snapshots.
-// propose(cmd) applies the command (atomically: it throws without mutating, or mutates), appends it to
-// the log and resolves only after the fsync that covers it. Reads call barrier() before answering, so
-// nothing a caller sees can be lost to a crash (single-node stand-in for Raft's ReadIndex).
+// propose(cmd) applies the command, appends it to the log and resolves only after the fsync that
+// covers it. Reads call barrier() before answering, so nothing a caller sees can be lost to a crash
+// (single-node stand-in for Raft's ReadIndex).
+// A refused command is not logged: Fsm.apply() is atomic (it refuses before it changes anything), so
+// the state in memory stays exactly what a replay of the log rebuilds. A command that fails part-way
+// (PartialApplyError, a bug) leaves memory matching no log: the store stops at once (onFatal) instead
+// of serving or snapshotting that state; a restart replays the log, which never had the command.
 // Snapshots: write tmp → fsync → rename → fsync dir, then start a fresh log segment and delete the
-// segments the snapshot covers (CORRECTNESS.md B2.5).
+// segments the snapshot covers.
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from '../../common/log.js';
 import type { Command } from './commands.js';
-import { Fsm } from './fsm.js';
+import { Fsm, PartialApplyError } from './fsm.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { Wal } from './wal.js';
 import { fsyncDir } from '../../common/fsync.js';
@@ -36,6 +40,9 @@ export class MetaStore {
   #sinceSnapshot = 0;
   #opts: MetaStoreOptions;
   #snapshotting: Promise<void> | undefined;
+  #closed = false;
+  /** Set when a command failed part-way: this state is never logged to, snapshotted or served again. */
+  #broken: PartialApplyError | undefined;
 
   private constructor(dir: string, fsm: Fsm, wal: Wal, walSeq: number, opts: MetaStoreOptions, onFatal: (err: unknown) => void) {
     this.#dir = dir;
@@ -73,9 +80,11 @@ export class MetaStore {
         if (rec.index !== fsm.appliedIndex + 1) throw new Error(`log gap: expected index ${fsm.appliedIndex + 1}, found ${rec.index} in ${name}`);
         try {
           fsm.apply(rec.cmd, rec.index);
-        } catch {
-          // A logged command that fails on replay failed identically when first applied (apply is
-          // deterministic); only the index advances.
+        } catch (err) {
+          // A command refused on replay was refused, without effect, when first applied too (apply is
+          // deterministic and atomic; logs from the replicated master will hold such commands): only
+          // the index advances. One that fails part-way leaves a state no log describes: stop.
+          if (err instanceof PartialApplyError) throw err;
           fsm.appliedIndex = rec.index;
         }
         replayed++;
@@ -99,10 +108,26 @@ export class MetaStore {
     return this.#index;
   }
 
-  /** Applies, logs and makes durable one command; resolves with apply()'s result. */
+  /**
+   * Applies, logs and makes durable one command; resolves with apply()'s result — a copy taken when
+   * the command was applied, so later commands applied while this one's fsync runs do not show in it.
+   * Rejects, logging nothing and changing nothing, for a refused command.
+   */
   async propose(cmd: Command): Promise<unknown> {
+    // Checked before applying: a command applied but never logged would exist in memory only.
+    if (this.#broken) throw this.#broken;
+    if (this.#closed) throw new Error('the master state is closed');
     const index = this.#index + 1;
-    const result = this.fsm.apply(cmd, index); // throws (without mutating) for an invalid command
+    let result: unknown;
+    try {
+      result = this.fsm.apply(cmd, index);
+    } catch (err) {
+      if (err instanceof PartialApplyError) {
+        this.#broken = err;
+        this.#onFatal(err);
+      }
+      throw err;
+    }
     this.#index = index;
     const durable = this.#wal.append({ index, cmd });
     this.#sinceSnapshot++;
@@ -130,8 +155,13 @@ export class MetaStore {
   }
 
   async #snapshotOnce(): Promise<void> {
+    if (this.#broken) throw this.#broken;
     const nextSeq = this.#walSeq + 1;
     const { wal: newWal } = await Wal.open<Command>(join(this.#dir, segmentName(nextSeq)), this.#onFatal);
+    if (this.#broken) {
+      await newWal.close();
+      throw this.#broken;
+    }
     // Synchronous section: the state at exactly `index`, and every later command goes to the new
     // segment, so segments before `nextSeq` hold only records the snapshot covers.
     const index = this.#index;
@@ -160,6 +190,7 @@ export class MetaStore {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     if (this.#snapshotting) await this.#snapshotting;
     await this.#wal.close();
   }

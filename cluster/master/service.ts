@@ -14,7 +14,7 @@ import { Allocations } from './allocations.js';
 import { clusterHandlers, type ClusterDeps } from './cluster-service.js';
 import type { Command, WrittenExtent } from './commands.js';
 import { slice } from './extents.js';
-import type { Inode } from './fsm.js';
+import type { Inode, UploadCreated } from './fsm.js';
 import type { MetaStore } from './meta-store.js';
 import type { MasterMetrics } from './metrics.js';
 import type { Reconciler } from './reconcile.js';
@@ -105,6 +105,10 @@ export class MasterService {
     return this.#store.fsm;
   }
 
+  /**
+   * Proposes a command; resolves with its result once it is durable. Results are copies taken when the
+   * command was applied (never live state), so reading them after the await is safe.
+   */
   async propose<T>(cmd: Command): Promise<T> {
     const end = this.#metrics.commandDuration.startTimer({ op: cmd.op });
     try {
@@ -232,8 +236,10 @@ export class MasterService {
         const path = normalizePath(r.path);
         // A random, unguessable id (S3 upload ids are opaque); stamped here so apply() stays pure.
         const uploadId = `${randomUUID().replace(/-/g, '')}${randomBytes(4).toString('hex')}`;
-        await this.propose({ op: 'upload_create', uploadId, path, xattrs: b64map(r.xattrs), now: now() });
-        return { upload_id: uploadId, path, created_ms: this.fsm.uploads.get(uploadId)?.createdMs ?? now(), xattrs: r.xattrs ?? {} };
+        // The answer comes from the command's result, not from the state after the fsync: by then the
+        // upload may have been completed or aborted.
+        const up = await this.propose<UploadCreated>({ op: 'upload_create', uploadId, path, xattrs: b64map(r.xattrs), now: now() });
+        return { upload_id: up.uploadId, path: up.path, created_ms: up.createdMs, xattrs: r.xattrs ?? {} };
       }),
       PutPart: u(async (r) => {
         if (r.part_number < 1 || r.part_number > 10000) throw new InvalidArgumentError('part number must be 1..10000');
@@ -281,7 +287,7 @@ export class MasterService {
       }),
       ListAccessKeys: u(() =>
         this.read(() => ({
-          keys: [...this.fsm.keys].map(([id, k]) => ({ access_key_id: id, secret_key: k.secretKey, buckets: k.buckets, read_only: k.readOnly, description: k.description, created_ms: k.createdMs })),
+          keys: [...this.fsm.keys].map(([id, k]) => ({ access_key_id: id, secret_key: k.secretKey, buckets: [...k.buckets], read_only: k.readOnly, description: k.description, created_ms: k.createdMs })),
         })),
       ),
       RevokeAccessKey: u(async (r) => {
