@@ -1,5 +1,5 @@
 // Keeps docs/errors.md and the one error table (common/errors.ts) in step, both directions, as fastify
-// does for its error codes (STYLE.md A1): every code is documented with its HTTP status, and the page
+// does for its error codes: every code is documented with its HTTP status, and the page
 // documents no code that does not exist. On a mismatch the expected table is printed for pasting.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

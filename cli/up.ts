@@ -65,7 +65,7 @@ export function registerUpCommand(program: Command): void {
         'A child that dies is restarted with backoff; SIGINT/SIGTERM stops them all. ' +
         'The API key is --api-key/GODFS_API_KEY, or one generated once and kept in <data>/credentials.json (mode 0600); so is the S3 root key pair (--s3-access-key/--s3-secret-key). ' +
         'Child pids are in <data>/pids.json, child logs in <data>/logs. Restarting on the same data directory serves every file again.\n\n' +
-        'Replication defaults to 1: every chunkserver started here shares one disk, so more replicas would cost space and write bandwidth without protecting against that disk failing (ARCHITECTURE.md allows R=1 on a single disk). ' +
+        'Replication defaults to 1: every chunkserver started here shares one disk, so more replicas would cost space and write bandwidth without protecting against that disk failing (docs/getting-started.md). ' +
         'Use --replication 2 or 3 to exercise the replication pipeline.',
     )
     .addOption(envOption('--data <dir>', 'data directory of the whole cluster', 'GODFS_DATA', undefined, './data'))

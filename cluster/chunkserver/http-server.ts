@@ -1,5 +1,5 @@
-// The data plane: chunk bytes over plain node:http (ARCHITECTURE.md measured ~1 GiB/s on loopback,
-// several times grpc-js streaming). Protocol, as the sdk speaks it (sdk/chunk-io.ts):
+// The data plane: chunk bytes over plain node:http (about 1 GiB/s on loopback, several
+// times what grpc-js streaming reached; see docs/hand-written.md, "Replication pipeline"). Protocol, as the sdk speaks it (sdk/chunk-io.ts):
 //
 //   PUT    /chunks/{id}?version={v}     body = chunk bytes; `x-godfs-chain: host:port,...` = replicas
 //                                       after this one. Stored here and forwarded down the chain as it

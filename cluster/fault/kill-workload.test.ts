@@ -1,4 +1,4 @@
-// Issue 4, test 1 (CORRECTNESS.md B5 layer 2): a master and five chunkservers as separate processes;
+// Issue 4, test 1 (real processes on 127.0.0.1; docs/testing.md): a master and five chunkservers as separate processes;
 // a chunkserver is SIGKILLed in the middle of a workload of concurrent writes and reads of a mix of
 // sizes. Every acknowledged write must read back byte-exact, reads must keep succeeding, writes must
 // retry onto fresh replica sets, and replication must return to 3x within a stated bound after the

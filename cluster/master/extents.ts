@@ -1,6 +1,6 @@
 // Extent-list arithmetic. A file is an ordered list of extents over write-once chunks; chunkId 0 is a
 // hole that reads as zeros. Replace, writeAt, truncate and multipart complete are all splices of these
-// lists — metadata operations that copy no bytes (ARCHITECTURE.md, "Data model").
+// lists — metadata operations that copy no bytes (docs/architecture.md).
 
 export interface Extent {
   chunkId: number;
