@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { ProtoGrpcType as MasterProto } from './generated/master.js';
 import type { ProtoGrpcType as ChunkserverProto } from './generated/chunkserver.js';
+import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
 
 export const loaderOptions: protoLoader.Options = {
   keepCase: true,
@@ -27,6 +28,7 @@ function protoDir(): string {
 
 let master: MasterProto | undefined;
 let chunkserver: ChunkserverProto | undefined;
+let raft: RaftProto | undefined;
 
 export function masterProto(): MasterProto {
   master ??= grpc.loadPackageDefinition(protoLoader.loadSync(join(protoDir(), 'master.proto'), loaderOptions)) as unknown as MasterProto;
@@ -36,6 +38,11 @@ export function masterProto(): MasterProto {
 export function chunkserverProto(): ChunkserverProto {
   chunkserver ??= grpc.loadPackageDefinition(protoLoader.loadSync(join(protoDir(), 'chunkserver.proto'), loaderOptions)) as unknown as ChunkserverProto;
   return chunkserver;
+}
+
+export function raftProto(): RaftProto {
+  raft ??= grpc.loadPackageDefinition(protoLoader.loadSync(join(protoDir(), 'raft.proto'), loaderOptions)) as unknown as RaftProto;
+  return raft;
 }
 
 export type * from './generated/godfs/master/v1/Master.js';
