@@ -31,6 +31,12 @@ export class Allocations {
   readonly #writes = new Map<string, WriteLease>();
   readonly #retired = new Set<number>();
 
+  /** Forgets every allocation (leadership changed: they were the previous leader's soft state). */
+  reset(): void {
+    this.chunks.clear();
+    this.#writes.clear();
+  }
+
   has(id: number): boolean {
     return this.chunks.has(id);
   }

@@ -143,6 +143,13 @@ export class MetaStore {
     return this.#wal.barrier();
   }
 
+  /** A single store is its own leader; its reads wait for durability (see the header). */
+  readBarrier(): Promise<void> {
+    return this.#wal.barrier();
+  }
+
+  checkLeader(): void {}
+
   /** Writes a snapshot of the current state and drops the log segments it covers. */
   /** One snapshot at a time: a call made while one runs waits for it, then takes its own. */
   snapshot(): Promise<void> {

@@ -47,6 +47,13 @@ export class Reconciler {
     this.#metrics = metrics;
   }
 
+  /** Forgets what reports showed (a new term of leadership starts from fresh reports). */
+  reset(): void {
+    this.stale.clear();
+    this.#orphans.clear();
+    this.#missing.clear();
+  }
+
   get graceMs(): number {
     return this.#graceMs;
   }

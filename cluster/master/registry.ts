@@ -40,12 +40,23 @@ export class Registry {
   readonly pendingDeletes = new Map<string, Set<number>>();
   /** Deletions of stale replicas: chunk → the highest version to delete. */
   readonly pendingStaleDeletes = new Map<string, Map<number, number>>();
-  /** When this master started: nodes get deadAfterMs to register before any is presumed lost. */
-  readonly startedMs: number;
+  /** When this master started leading: nodes get deadAfterMs to register before any is presumed lost. */
+  startedMs: number;
   #opts: RegistryOptions;
 
   constructor(opts: RegistryOptions, now = Date.now()) {
     this.#opts = opts;
+    this.startedMs = now;
+  }
+
+  /**
+   * Forgets every node (a new term of leadership): the view is rebuilt from registrations and
+   * heartbeats, and nothing is presumed lost until deadAfterMs has passed.
+   */
+  reset(now = Date.now()): void {
+    this.nodes.clear();
+    this.pendingDeletes.clear();
+    this.pendingStaleDeletes.clear();
     this.startedMs = now;
   }
 

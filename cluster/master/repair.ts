@@ -108,7 +108,16 @@ export class RepairManager {
     return Math.max(this.#opts.bytesPerSec, this.#opts.maxChunkSize);
   }
 
+  /** Starts scanning (again, after stop(): a new term of leadership begins with no soft state). */
   start(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#stopped = false;
+    this.bad.clear();
+    this.needed = new Map();
+    this.#queue = [];
+    this.#failedTargets.clear();
+    this.#dirty = true;
+    this.#lastKey = '';
     this.#timer = setInterval(() => void this.#tick(), this.#opts.intervalMs);
     this.#timer.unref();
   }

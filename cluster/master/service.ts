@@ -1,5 +1,6 @@
 // The master's gRPC service: turns requests into commands (stamping the time and any random id),
-// proposes them to the MetaStore, and answers reads from the state after a durability barrier.
+// proposes them to the replicated state store, and answers reads from the state after a ReadIndex
+// barrier. Only the leader serves: every other master answers not_leader with the leader's address.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { GodfsError, InvalidArgumentError } from '../../common/errors.js';
@@ -15,7 +16,7 @@ import { clusterHandlers, type ClusterDeps } from './cluster-service.js';
 import type { Command, WrittenExtent } from './commands.js';
 import { slice } from './extents.js';
 import type { Inode, UploadCreated } from './fsm.js';
-import type { MetaStore } from './meta-store.js';
+import type { StateStore } from './state-store.js';
 import type { MasterMetrics } from './metrics.js';
 import type { Reconciler } from './reconcile.js';
 import type { Registry } from './registry.js';
@@ -78,7 +79,7 @@ function written(list: WrittenExtent__Output[]): WrittenExtent[] {
 }
 
 export class MasterService {
-  #store: MetaStore;
+  #store: StateStore;
   #registry: Registry;
   #cfg: ServiceConfig;
   #log: Logger;
@@ -91,7 +92,7 @@ export class MasterService {
   repair!: RepairManager;
   reconciler!: Reconciler;
 
-  constructor(store: MetaStore, registry: Registry, cfg: ServiceConfig, log: Logger, metrics: MasterMetrics) {
+  constructor(store: StateStore, registry: Registry, cfg: ServiceConfig, log: Logger, metrics: MasterMetrics) {
     this.#store = store;
     this.#registry = registry;
     this.#cfg = cfg;
@@ -118,15 +119,22 @@ export class MasterService {
     }
   }
 
-  /** Reads run against the current state, answered only once everything they saw is durable. */
+  /**
+   * Reads run against the state once it holds every write acknowledged before the read began (on any
+   * master): a ReadIndex confirmation by a quorum, then applying up to that index.
+   */
   async read<T>(fn: () => T): Promise<T> {
-    const out = fn();
-    await this.#store.barrier();
-    return out;
+    await this.#store.readBarrier();
+    return fn();
   }
 
   barrier(): Promise<void> {
-    return this.#store.barrier();
+    return this.#store.readBarrier();
+  }
+
+  /** Called when this master has become the leader and applied its no-op: chunk ids restart above the reserved limit. */
+  onLeader(): void {
+    this.#nextChunkId = this.#store.fsm.chunkIdLimit;
   }
 
   async allocateId(): Promise<number> {
@@ -156,7 +164,12 @@ export class MasterService {
     const k = this.#cfg.apiKey;
     const log = this.#log;
     const now = () => Date.now();
-    const u = <Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res) => unary<Req, Res>(k, log, fn);
+    const store = this.#store;
+    const u = <Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res) =>
+      unary<Req, Res>(k, log, (req, call) => {
+        store.checkLeader();
+        return fn(req, call);
+      });
     return {
       Mkdir: u(async (r) => toProtoInode(await this.propose<Inode>({ op: 'mkdir', path: normalizePath(r.path), parents: r.parents, mode: r.mode, uid: r.uid, gid: r.gid, now: now() }))),
       Create: u(async (r) =>
