@@ -1,10 +1,11 @@
-// `godfs admin nodes|stats|drain|chunks`: the master's view of the cluster, as tables or JSON, and
+// `godfs admin nodes|stats|drain|chunks|raft`: the master's view of the cluster, as tables or JSON, and
 // draining a chunkserver before removing it (docs/operations.md).
 import type { Command } from 'commander';
 import { GodfsError } from '../common/errors.js';
 import type { Godfs, GodfsAdmin } from '../sdk/types.js';
 import { addClientOptions, withClient } from './client-options.js';
 import { humanBytes, isoTime, table } from './format.js';
+import { registerRaftCommands } from './raft-commands.js';
 
 function admin(client: Godfs): Godfs & GodfsAdmin {
   const c = client as Godfs & Partial<GodfsAdmin>;
@@ -145,4 +146,5 @@ export function registerAdminCommands(program: Command): void {
       process.stdout.write(table(['CHUNK', 'VERSION', 'SIZE', 'USABLE', 'REPAIRING', 'REPLICAS'], rows));
     });
   });
+  registerRaftCommands(adminCmd);
 }

@@ -1,4 +1,4 @@
-// The client half of the chunk data plane (plain HTTP/1.1, ARCHITECTURE.md), shared by the two
+// The client half of the chunk data plane (plain HTTP/1.1, docs/architecture.md), shared by the two
 // processes that speak it: the sdk writing to and reading from chunkservers (sdk/chunk-io.ts), and a
 // chunkserver forwarding down the replication chain or fetching from a peer
 // (cluster/chunkserver/peer-client.ts). What differs between them — which node a failure blames and

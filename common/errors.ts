@@ -1,4 +1,4 @@
-// The one table of godfs error codes (STYLE.md A1/A7). Every layer raises a GodfsError carrying one
+// The one table of godfs error codes. Every layer raises a GodfsError carrying one
 // of these codes: the master maps it to a gRPC status plus a `godfs-code` trailer, the sdk turns that
 // back into the same typed error, and the gateway renders it as `/v1` JSON (and, later, S3 XML).
 // docs/errors.md is checked against this table by cli/errors-doc.test.ts.

@@ -1,4 +1,4 @@
-// fsync of a directory, so a rename or create inside it survives a crash (CORRECTNESS.md B2.2).
+// fsync of a directory, so a rename or create inside it survives a crash.
 import { open } from 'node:fs/promises';
 
 export async function fsyncDir(dir: string): Promise<void> {

@@ -1,6 +1,6 @@
 // Normalises whatever a request handler, hook, fastify or node throws into a GodfsError, so each
 // dialect renders exactly the codes of common/errors.ts and nothing else. Errors from lower layers
-// that are not GodfsErrors become `internal` (500) and are logged: they mean a bug (STYLE.md A5).
+// that are not GodfsErrors become `internal` (500) and are logged: they mean a bug.
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// GodfsClient: the one client of the cluster (ARCHITECTURE.md). Control calls go to the master over
+// GodfsClient: the one client of the cluster (docs/architecture.md). Control calls go to the master over
 // gRPC; bytes go straight to chunkservers over HTTP. Writes stream: a source of any size is cut into
 // chunks as it arrives, each piped to its replica chain, and nothing becomes visible until the
 // master commits the new extent list — so a failed or aborted write leaves the old content intact.

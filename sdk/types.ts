@@ -1,5 +1,5 @@
 // Public types of the godfs sdk: the one client of the cluster that the gateway, the CLI and the FUSE
-// mount share (ARCHITECTURE.md). Errors are the typed errors of common/errors.ts.
+// mount share (docs/architecture.md). Errors are the typed errors of common/errors.ts.
 import type { Readable } from 'node:stream';
 
 export type FileType = 'file' | 'dir' | 'symlink';

@@ -1,4 +1,4 @@
-// Multi-process test cluster (CORRECTNESS.md B5 layer 2): a master and N chunkservers as separate
+// Multi-process test cluster: a master and N chunkservers as separate
 // node processes on 127.0.0.1 ephemeral ports and real temp dirs, plus an sdk client in the test
 // process. Processes can be SIGKILLed, stopped and restarted on the same data directory (same node
 // id). Every child is killed by destroy(), and by an exit hook should the test process die first.

@@ -10,7 +10,7 @@ import { TestCluster } from './cluster.js';
 import { startGateway } from '../gateway/server.js';
 import type { S3Options } from '../gateway/s3/routes.js';
 
-// godfs runs on Node 20 by decision (ARCHITECTURE.md); the SDK's nag about Node 22 is noise here.
+// godfs runs on Node 20 by decision (docs/architecture.md); the SDK's nag about Node 22 is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export const ROOT_KEY = 'GODFSROOTKEY00000000';

@@ -152,7 +152,15 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   static async start(opts: RaftNodeOptions): Promise<RaftNode> {
     const persisted = structuredClone(opts.storage.persisted);
     const fresh = persisted.snapshot.index === 0 && persisted.entries.length === 0 && persisted.hardState.term === 0;
-    if (fresh && persisted.snapshot.config.length === 0 && opts.bootstrap?.length) persisted.snapshot.config = opts.bootstrap;
+    if (fresh && persisted.snapshot.config.length === 0 && opts.bootstrap?.length) {
+      // The first configuration is made durable as a snapshot at index 0 (the empty state): a member that
+      // restarts before its first snapshot still knows who its peers are.
+      persisted.snapshot.config = structuredClone(opts.bootstrap);
+      const sm = opts.stateMachine;
+      await opts.storage.saveSnapshot({ index: 0, term: 0, config: persisted.snapshot.config }, (async function* () {
+        yield* sm.snapshot();
+      })(), 0);
+    }
     if (persisted.snapshot.index > 0) {
       const body = opts.storage.openSnapshotBody();
       if (!body) throw new Error(`snapshot at ${persisted.snapshot.index} is missing its body`);
@@ -311,6 +319,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         }
         this.#raft.advance(rd);
         this.#drainApply();
+        this.#resolveReads();
       }
     } catch (err) {
       this.#die(err);

@@ -1,5 +1,5 @@
 // The S3 error table: kept in step with docs/s3-compatibility.md in both directions (fastify's pattern,
-// STYLE.md A1), and the translation of godfs codes by what the request was about.
+// and the translation of godfs codes by what the request was about.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// The S3 dialect's errors, in MinIO's three tiers (STYLE.md A4): the sdk and the object service raise
+// The S3 dialect's errors, in MinIO's three tiers: the sdk and the object service raise
 // GodfsErrors (common/errors.ts); s3ErrorOf() turns one into an S3Error knowing what the request was
 // about (a missing path is NoSuchKey for an object, NoSuchBucket for a bucket, NoSuchUpload for an
 // upload); and this ONE table gives every S3 code its HTTP status and default message. Codes,

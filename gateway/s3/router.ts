@@ -1,4 +1,4 @@
-// Parses an S3 request into a typed Endpoint (Garage's api/s3/router.rs is the model, STYLE.md A5).
+// Parses an S3 request into a typed Endpoint (Garage's api/s3/router.rs is the model).
 // S3 dispatches on method, on whether there is a bucket and a key, on sub-resource query parameters
 // (?uploads, ?uploadId, ?delete, ?list-type=2, ?acl…) and on one header (x-amz-copy-source) — not on
 // the path alone, so a fastify route table cannot express it. Parsing is pure: no I/O, no auth.

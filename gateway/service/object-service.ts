@@ -1,4 +1,4 @@
-// THE object service (ARCHITECTURE.md, STYLE.md A7): the one implementation of files, ranges,
+// THE object service (docs/architecture.md): the one implementation of files, ranges,
 // conditions and multipart that both HTTP dialects call. It speaks godfs terms — paths, FileInfo,
 // GodfsError codes — and never HTTP framing beyond what both dialects share (validators, ranges).
 // /v1 renders its results as JSON; the S3 dialect (gateway/s3) renders the same results as XML.

@@ -1,5 +1,5 @@
 // /v1 error rendering: `{code, message, requestId}` with the status of the error table
-// (REST-V1.md). HEAD responses carry the same status and headers without a body (node drops it).
+// (docs/rest-v1.md). HEAD responses carry the same status and headers without a body (node drops it).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorTable, type GodfsError } from '../../common/errors.js';
 import { RangeNotSatisfiableError } from '../service/http-conditions.js';

@@ -1,4 +1,4 @@
-// Namespace routes of /v1: stat, list, mkdir, create, delete, rename, truncate (REST-V1.md).
+// Namespace routes of /v1: stat, list, mkdir, create, delete, rename, truncate (docs/rest-v1.md).
 import type { FastifyInstance } from 'fastify';
 import type { V1Deps } from './deps.js';
 import { boolParam, intParam, optionalBool, queryParam, readJsonBody, requireInt, requireQueryParam, requireString } from './params.js';

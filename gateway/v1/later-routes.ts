@@ -1,4 +1,4 @@
-// Routes of REST-V1.md that later issues implement (presigned URLs, snapshots). They exist now so a
+// Routes of docs/rest-v1.md that later issues implement (presigned URLs, snapshots). They exist now so a
 // client gets an honest 501 not_implemented instead of a 404 that reads like a typo in its URL.
 import type { FastifyInstance } from 'fastify';
 import { GodfsError } from '../../common/errors.js';

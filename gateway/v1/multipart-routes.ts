@@ -1,4 +1,4 @@
-// Multipart uploads over /v1 (REST-V1.md): create, upload parts (raw bodies, streamed), list,
+// Multipart uploads over /v1 (docs/rest-v1.md): create, upload parts (raw bodies, streamed), list,
 // complete (a metadata-only splice in the master) and abort.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidArgumentError } from '../../common/errors.js';

@@ -1,4 +1,4 @@
-// JSON shapes of /v1 responses (REST-V1.md). Times are whole unix seconds; ETags in JSON are the bare
+// JSON shapes of /v1 responses (docs/rest-v1.md). Times are whole unix seconds; ETags in JSON are the bare
 // value (headers carry the quoted form).
 import type { DirEntryInfo, FileInfo, PartInfo } from '../../sdk/types.js';
 

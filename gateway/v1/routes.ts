@@ -1,4 +1,4 @@
-// The native /v1 REST API (REST-V1.md), mounted on the gateway's fastify instance.
+// The native /v1 REST API (docs/rest-v1.md), mounted on the gateway's fastify instance.
 import type { FastifyInstance } from 'fastify';
 import { registerContentRoutes } from './content-routes.js';
 import type { V1Deps } from './deps.js';
