@@ -1,4 +1,4 @@
-// The S3 error table: kept in step with docs/s3-compatibility.md in both directions (fastify's pattern,
+// The S3 error table: kept in step with docs/s3-compatibility.md in both directions (fastify's pattern),
 // and the translation of godfs codes by what the request was about.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
