@@ -20,8 +20,9 @@
 //            not match: keepLog false).
 // A segment is a record sequence; segments are replayed in order. Only whole segments are ever deleted,
 // oldest first (a prefix of the record sequence, so the replay of what remains agrees with the full replay
-// above the snapshot). A torn or bad-CRC tail of the LAST segment is cut at open (a crash mid-write; never
-// acknowledged); a bad record anywhere in an older segment is corruption and open refuses to go on.
+// above the snapshot). A torn, bad-CRC or zero-filled tail of the LAST segment is cut at open (a crash
+// mid-write; never acknowledged); a bad record anywhere in an older segment is corruption and open
+// refuses to go on.
 //
 // Snapshot file (sent to followers byte for byte, so a received file is checked exactly like our own):
 //   "GRSNAP01" | u32 headerLength | u32 CRC-32 of header | header JSON {v: 1, index, term, config}
@@ -40,7 +41,7 @@ import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { fsyncDir } from '../../../common/fsync.js';
 import { silentLogger, type Logger } from '../../../common/log.js';
-import { decodeFrames, encodeFrame, Wal } from '../../master/wal.js';
+import { decodeFrames, encodeFrame, FRAME_HEADER, Wal } from '../../master/wal.js';
 import type { ConfChange, Entry, EntryKind, HardState, Member, Persisted, SnapshotMeta, SnapshotPiece } from '../core/types.js';
 import type { RaftStorage, SnapshotSource } from './types.js';
 
@@ -505,10 +506,29 @@ export class DiskStorage implements RaftStorage {
         const seq = Number(SEGMENT_RE.exec(name)![1]);
         let payloads: Buffer[];
         if (i === segNames.length - 1) {
-          const opened = await Wal.openFrames(path, walFatal, walOpts);
+          let opened = await Wal.openFrames(path, walFatal, walOpts);
+          let cutBytes = opened.cutBytes;
+          // Zeros are a valid frame (length 0, CRC-32 of nothing is 0) but never a record we wrote: a
+          // zero-filled tail (a crash after the file grew, before its data reached the disk) is torn
+          // too. It is cut from the first empty frame on, so later appends are not written after it.
+          const empty = opened.payloads.findIndex((p) => p.length === 0);
+          if (empty >= 0) {
+            let keep = 0;
+            for (const p of opened.payloads.slice(0, empty)) keep += FRAME_HEADER + p.length;
+            await opened.wal.close();
+            const fh = await open(path, 'r+');
+            try {
+              cutBytes += (await fh.stat()).size - keep;
+              await fh.truncate(keep);
+              await fh.sync();
+            } finally {
+              await fh.close();
+            }
+            opened = await Wal.openFrames(path, walFatal, walOpts);
+          }
           wal = opened.wal;
           payloads = opened.payloads;
-          if (opened.cutBytes > 0) log.warn({ file: name, cutBytes: opened.cutBytes }, 'cut a torn tail off the raft log');
+          if (cutBytes > 0) log.warn({ file: name, cutBytes }, 'cut a torn tail off the raft log');
         } else {
           const buf = await readFile(path);
           const d = decodeFrames(buf);
@@ -702,7 +722,7 @@ export class DiskStorage implements RaftStorage {
     const old = this.#wal;
     const seq = this.#segments.at(-1)!.seq + 1;
     const path = join(this.#dir, segmentName(seq));
-    this.#rotation = (async () => {
+    const rotation = (async () => {
       try {
         await old.close();
         if (this.#fatal) throw this.#fatal.err;
@@ -717,9 +737,14 @@ export class DiskStorage implements RaftStorage {
         return;
       }
       this.#rotating = undefined;
+      // Re-queued records may fill the new segment and start the next rotation right here: that one is
+      // then this.#rotation, and this one's end must not clear it (close() waits for every rotation).
       for (const p of queue) this.#enqueue(p.payload, p.maxIndex).then(p.resolve, p.reject);
     })();
-    void this.#rotation.finally(() => (this.#rotation = undefined));
+    this.#rotation = rotation;
+    void rotation.finally(() => {
+      if (this.#rotation === rotation) this.#rotation = undefined;
+    });
   }
 
   /** Deletes whole segments, oldest first, while they hold nothing above `cut` (never the current one). */
@@ -778,6 +803,9 @@ export class DiskStorage implements RaftStorage {
         let crc = 0;
         let length = 0;
         for await (const chunk of body) {
+          // An empty chunk is skipped, not summed: zlib's crc32 of a buffer with no memory behind it (an
+          // empty ArrayBuffer, e.g. new TextEncoder().encode('')) returns 0, not the running CRC.
+          if (chunk.length === 0) continue;
           crc = crc32(chunk, crc);
           length += chunk.length;
           if (staged + chunk.length <= staging.length) {
@@ -810,6 +838,7 @@ export class DiskStorage implements RaftStorage {
         await rm(tmp, { force: true });
         return;
       }
+      this.#checkFatal();
       const path = join(this.#dir, snapName(meta.index, meta.term));
       await rename(tmp, path);
       await this.#syncDir();
@@ -907,6 +936,7 @@ export class DiskStorage implements RaftStorage {
         await this.#discardIncoming();
         throw new Error(`install: received file holds snapshot ${layout.meta.index}/${layout.meta.term}, not ${what} (or another configuration)`);
       }
+      this.#checkFatal();
       this.#incoming = undefined;
       await inc.fh.close(); // fsynced by the last piece
       const path = join(this.#dir, snapName(meta.index, meta.term));
@@ -915,8 +945,9 @@ export class DiskStorage implements RaftStorage {
       await this.#makeCurrent(path, layout);
       // Entries ≤ meta.index are below the snapshot: ignored from now on by every open. Without keepLog
       // the rest goes too, by a reset record (durable before this resolves).
-      if (keepLog) {
-        this.#last = Math.max(this.#last, meta.index);
+      // A log that does not reach meta.index has nothing to keep: it is reset too (kept as it is, the next
+      // append at meta.index + 1 would leave a gap after its end that open() rejects as corruption).
+      if (keepLog && this.#last >= meta.index) {
         await this.#dropSegments(meta.index);
       } else {
         this.#last = meta.index;
