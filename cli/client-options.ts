@@ -4,7 +4,7 @@
 import { Option, type Command } from 'commander';
 import type { Godfs } from '../sdk/types.js';
 import { readCredentialsFileSync } from './credentials.js';
-import { parseAddress, shortCircuitReadsOption } from './options.js';
+import { parseAddressList, shortCircuitReadsOption } from './options.js';
 
 export const DEFAULT_CLIENT_MASTER = '127.0.0.1:9090';
 export const DEFAULT_CREDENTIALS = './data/credentials.json';
@@ -18,7 +18,7 @@ export interface ClientFlags {
 
 export function addClientOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--master <host:port>', 'master gRPC address').env('GODFS_MASTER').argParser(parseAddress).default(DEFAULT_CLIENT_MASTER))
+    .addOption(new Option('--master <host:port,...>', 'master gRPC address, or the addresses of every master of a group').env('GODFS_MASTER').argParser(parseAddressList).default(DEFAULT_CLIENT_MASTER))
     .addOption(new Option('--api-key <key>', 'bearer API key of the cluster').env('GODFS_API_KEY'))
     .addOption(
       new Option('--credentials <file>', 'credentials file written by `godfs up`, read when neither --master nor --api-key is set')

@@ -1,6 +1,7 @@
 // Option helpers shared by every command group: the GODFS_* environment twin of each flag, and the
 // parsers for sizes ("10GiB"), counts, durations, booleans and host:port.
 import { InvalidArgumentError, Option } from 'commander';
+import { parseMasterList } from '../common/master-addresses.js';
 import { parseHostPort } from '../common/net.js';
 
 const UNITS: Record<string, number> = {
@@ -54,6 +55,15 @@ export function parseAddress(text: string): string {
     throw new InvalidArgumentError((err as Error).message);
   }
   return text.trim();
+}
+
+/** `host:port[,host:port…]`: one master or the masters of a Raft group (any of them; the leader is found). */
+export function parseAddressList(text: string): string {
+  try {
+    return parseMasterList(text).join(',');
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -90,7 +90,7 @@ class RaftAdmin {
           try {
             return await this.#call<Req, StatusResponse__Output>(address, method, req, Math.max(1000, deadline - Date.now()));
           } catch (err) {
-            if (!(err instanceof GodfsError && err.code === 'unavailable') || Date.now() > deadline) throw err;
+            if (!(err instanceof GodfsError && (err.code === 'unavailable' || err.code === 'not_leader')) || Date.now() > deadline) throw err;
           }
         }
       }

@@ -1,8 +1,9 @@
 // `godfs master`, `godfs chunkserver`, `godfs gateway`: one cluster role per process, each configured by
 // flags and their GODFS_* twins (docs/configuration.md lists them all). The role code is imported only
 // when the command runs, so client commands and --help start fast.
-import { Option, type Command } from 'commander';
-import { envOption, envSwitch, logLevelOption, parseAddress, parseCount, parseSize, shortCircuitReadsOption } from './options.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { MEMBER_ID, parsePeers, type PeerSpec } from '../common/peers.js';
+import { envOption, envSwitch, logLevelOption, parseAddress, parseAddressList, parseCount, parseSize, shortCircuitReadsOption } from './options.js';
 import { UsageError } from './report.js';
 import { runServer } from './run-server.js';
 
@@ -21,6 +22,10 @@ export interface MasterFlags {
   uploadMaxAgeMs: number;
   repairConcurrency: number;
   repairRate: number;
+  nodeId: string;
+  peers?: PeerSpec[];
+  electionTimeoutMs: number;
+  snapshotEvery?: number;
   logLevel: string;
 }
 
@@ -78,6 +83,19 @@ export function uploadMaxAgeOption(): Option {
   return envOption('--upload-max-age-ms <ms>', 'incomplete multipart uploads older than this are aborted and their parts collected (0 = never)', 'GODFS_UPLOAD_MAX_AGE_MS', (v) => parseCount(v, 0), 24 * 3600_000);
 }
 
+function parseMemberId(text: string): string {
+  if (!MEMBER_ID.test(text)) throw new InvalidArgumentError('1–64 characters of A–Z a–z 0–9 _ . - (starting with a letter or digit)');
+  return text;
+}
+
+function parsePeerList(text: string): PeerSpec[] {
+  try {
+    return parsePeers(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
 function maxChunkSizeOption(): Option {
   return envOption('--max-chunk-size <size>', 'largest chunk (bytes, or 32MiB etc.)', 'GODFS_MAX_CHUNK_SIZE', parseSize, 64 * 2 ** 20, '64MiB');
 }
@@ -99,6 +117,17 @@ export function registerServerCommands(program: Command): void {
     .addOption(uploadMaxAgeOption())
     .addOption(envOption('--repair-concurrency <n>', 're-replication copies in flight at once', 'GODFS_REPAIR_CONCURRENCY', (v) => parseCount(v, 1), 4))
     .addOption(envOption('--repair-rate <size>', 're-replication bytes per second across the cluster (0 = unlimited)', 'GODFS_REPAIR_RATE', parseSize, 64 * 2 ** 20, '64MiB'))
+    .addOption(envOption('--node-id <id>', "this master's member id in the Raft group", 'GODFS_MASTER_NODE_ID', parseMemberId, 'm1'))
+    .addOption(
+      envOption(
+        '--peers <id=host:port,...>',
+        "the group's first members, this one included, each at its gRPC address; read only when the data directory has no Raft state yet (default: this master alone). A master started with an empty --data and an id not in the list waits to be added (godfs admin raft add)",
+        'GODFS_MASTER_PEERS',
+        parsePeerList,
+      ),
+    )
+    .addOption(envOption('--election-timeout-ms <ms>', 'a follower that hears from no leader for about this long starts an election', 'GODFS_ELECTION_TIMEOUT_MS', (v) => parseCount(v, 50), 1000))
+    .addOption(envOption('--snapshot-every <n>', 'write a Raft snapshot (and drop the log behind it) after this many commands', 'GODFS_SNAPSHOT_EVERY', (v) => parseCount(v, 1), 20_000))
     .addOption(logLevelOption())
     .action(async (o: MasterFlags) => {
       const { startMaster } = await import('../cluster/master/server.js');
@@ -119,6 +148,10 @@ export function registerServerCommands(program: Command): void {
             uploadMaxAgeMs: o.uploadMaxAgeMs,
             repairConcurrency: o.repairConcurrency,
             repairBytesPerSec: o.repairRate,
+            nodeId: o.nodeId,
+            peers: o.peers,
+            electionTimeoutMs: o.electionTimeoutMs,
+            snapshotEvery: o.snapshotEvery,
             logger,
           }),
         (h) => ({ address: h.address, httpAddress: h.httpAddress }),
@@ -129,7 +162,7 @@ export function registerServerCommands(program: Command): void {
     .command('chunkserver')
     .summary('run a chunkserver (chunk replicas on local disk)')
     .description('Runs a chunkserver in the foreground: stores chunk replicas under --data with a checksum per 64 KiB block, serves chunk bytes over HTTP on --listen, registers and heartbeats to the master. Its node id is generated once and kept in the data directory. Logs JSON to stdout; stops cleanly on SIGINT/SIGTERM.')
-    .addOption(envOption('--master <host:port>', 'master gRPC address', 'GODFS_MASTER', parseAddress, DEFAULT_MASTER))
+    .addOption(envOption('--master <host:port,...>', 'master gRPC address, or the addresses of every master of a group', 'GODFS_MASTER', parseAddressList, DEFAULT_MASTER))
     .addOption(envOption('--data <dir>', 'directory for chunk files', 'GODFS_CHUNKSERVER_DATA', undefined, './data/chunkserver'))
     .addOption(envOption('--listen <host:port>', 'data-plane HTTP address, also /healthz, /readyz, /metrics (port 0 = ephemeral)', 'GODFS_CHUNKSERVER_LISTEN', parseAddress, '127.0.0.1:9100'))
     .addOption(envOption('--grpc-listen <host:port>', 'control gRPC address (default: the --listen host, ephemeral port)', 'GODFS_CHUNKSERVER_GRPC_LISTEN', parseAddress))
@@ -172,7 +205,7 @@ export function registerServerCommands(program: Command): void {
       'Runs the gateway in the foreground: the /v1 REST API (docs/rest-v1.md) and the S3 API (docs/s3-compatibility.md) on one address over the sdk, plus /healthz, /readyz and /metrics. ' +
         'S3 requests are signed with the root key (--s3-access-key/--s3-secret-key) or a key made with `godfs admin keys create`. Logs JSON to stdout; stops cleanly on SIGINT/SIGTERM.',
     )
-    .addOption(envOption('--master <host:port>', 'master gRPC address', 'GODFS_MASTER', parseAddress, DEFAULT_MASTER))
+    .addOption(envOption('--master <host:port,...>', 'master gRPC address, or the addresses of every master of a group', 'GODFS_MASTER', parseAddressList, DEFAULT_MASTER))
     .addOption(envOption('--listen <host:port>', 'HTTP address (port 0 = ephemeral)', 'GODFS_GATEWAY_LISTEN', parseAddress, '127.0.0.1:9000'))
     .addOption(apiKeyOption('bearer API key that /v1 requires and the gateway uses towards the cluster'))
     .addOption(envOption('--max-body-bytes <size>', 'largest request body accepted (413 above; e.g. 5GiB; default: 5TiB, the S3 object limit)', 'GODFS_MAX_BODY_BYTES', parseSize))

@@ -21,6 +21,7 @@ export const errorTable = {
   internal: { status: 500, grpc: 13, message: 'Internal error.' },
   not_implemented: { status: 501, grpc: 12, message: 'Not implemented.' },
   unavailable: { status: 503, grpc: 14, message: 'The service is unavailable; retry later.' },
+  not_leader: { status: 503, grpc: 14, message: 'This master is not the leader; retry on the leader.' },
   checksum_mismatch: { status: 503, grpc: 15, message: 'Stored data failed checksum verification on every replica.' },
   no_space: { status: 507, grpc: 8, message: 'No chunkserver has room for the data.' },
 } as const satisfies Record<string, { status: number; grpc: number; message: string }>;
@@ -36,8 +37,11 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 export class GodfsError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  /** not_leader: the leader's address when the refusing master knows it (the `godfs-leader` trailer). */
+  leader?: string;
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; leader?: string }) {
     super(message ?? errorTable[code].message, options);
+    if (options?.leader) this.leader = options.leader;
     this.code = code;
     this.status = errorTable[code].status;
     this.name = GodfsError.classNameOf(code);
@@ -70,6 +74,7 @@ export const InvalidPathError = make('invalid_path');
 export const InvalidArgumentError = make('invalid_argument');
 export const ChecksumMismatchError = make('checksum_mismatch');
 export const UnavailableError = make('unavailable');
+export const NotLeaderError = make('not_leader');
 export const PreconditionFailedError = make('precondition_failed');
 export const PermissionDeniedError = make('permission_denied');
 export const UnauthenticatedError = make('unauthenticated');

@@ -1,13 +1,17 @@
 // gRPC glue shared by the master, the chunkserver and the sdk: errors cross the wire as a gRPC status
-// plus the godfs code in the `godfs-code` trailer; the API key rides in `authorization` metadata.
+// plus the godfs code in the `godfs-code` trailer (and, for not_leader, the leader in `godfs-leader`); the API key rides in `authorization` metadata.
 import * as grpc from '@grpc/grpc-js';
 import { GodfsError, errorTable, isErrorCode, UnauthenticatedError } from './errors.js';
 import type { Logger } from './log.js';
+
+/** Trailer naming the leader's address on a not_leader refusal. */
+export const LEADER_TRAILER = 'godfs-leader';
 
 export function toServiceError(err: unknown): Partial<grpc.StatusObject> {
   const e = err instanceof GodfsError ? err : new GodfsError('internal', err instanceof Error ? err.message : String(err));
   const md = new grpc.Metadata();
   md.set('godfs-code', e.code);
+  if (e.leader) md.set(LEADER_TRAILER, e.leader);
   return { code: errorTable[e.code].grpc as grpc.status, details: e.message, metadata: md };
 }
 
@@ -15,7 +19,10 @@ export function fromServiceError(err: unknown): GodfsError {
   if (err instanceof GodfsError) return err;
   const se = err as Partial<grpc.ServiceError>;
   const code = se.metadata?.get('godfs-code')?.[0];
-  if (isErrorCode(code)) return new GodfsError(code, se.details || undefined);
+  if (isErrorCode(code)) {
+    const leader = se.metadata?.get(LEADER_TRAILER)?.[0];
+    return new GodfsError(code, se.details || undefined, typeof leader === 'string' && leader ? { leader } : undefined);
+  }
   switch (se.code) {
     case grpc.status.UNAVAILABLE:
     case grpc.status.DEADLINE_EXCEEDED:

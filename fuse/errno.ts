@@ -51,6 +51,7 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   // A checksum failure on every replica is lost data: the classic EIO.
   checksum_mismatch: E.EIO,
   unavailable: E.EIO,
+  not_leader: E.EIO,
   no_space: E.ENOSPC,
   too_large: E.EFBIG,
   precondition_failed: E.EEXIST,

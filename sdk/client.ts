@@ -15,6 +15,7 @@ import type { Upload__Output } from '../proto/generated/godfs/master/v1/Upload.j
 import type { Part__Output } from '../proto/generated/godfs/master/v1/Part.js';
 import { clusterStats, drainNode, listChunks, listNodes } from './admin.js';
 import type { ChunkWriteResult } from './chunk-io.js';
+import { parseMasterList } from '../common/master-addresses.js';
 import { MasterConnection } from './master-client.js';
 import { LocalChunkReader } from './local-read.js';
 import { readExtent } from './read-path.js';
@@ -71,10 +72,14 @@ export class GodfsClient implements Godfs, GodfsAdmin {
   #local: LocalChunkReader | undefined;
 
   constructor(opts: ClientOptions) {
-    const addr = Array.isArray(opts.master) ? opts.master[0] : opts.master;
-    if (!addr) throw new InvalidArgumentError('a master address is required');
+    let masters: string[];
+    try {
+      masters = parseMasterList(opts.master);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
     this.#apiKey = opts.apiKey;
-    this.#master = new MasterConnection(addr, opts.apiKey, opts.timeoutMs, opts.retryForMs);
+    this.#master = new MasterConnection(masters, opts.apiKey, opts.timeoutMs, opts.retryForMs);
     const unit = opts.writeUnitBytes ?? DEFAULT_WRITE_UNIT;
     if (!Number.isSafeInteger(unit) || unit < 1) throw new InvalidArgumentError('writeUnitBytes must be a positive integer');
     this.#writeDeps = {

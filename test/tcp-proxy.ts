@@ -8,7 +8,7 @@ export type ProxyMode = 'pass' | 'blackhole' | 'reset';
 
 export class TcpProxy {
   readonly #server: Server;
-  readonly #target: { host: string; port: number };
+  #target: { host: string; port: number };
   #mode: ProxyMode = 'pass';
   readonly #pairs = new Set<{ a: Socket; b: Socket }>();
   port = 0;
@@ -19,12 +19,16 @@ export class TcpProxy {
   }
 
   static async start(target: string): Promise<TcpProxy> {
-    const i = target.lastIndexOf(':');
-    const p = new TcpProxy({ host: target.slice(0, i), port: Number(target.slice(i + 1)) });
+    const p = new TcpProxy(splitTarget(target));
     p.#server.listen(0, '127.0.0.1');
     await once(p.#server, 'listening');
     p.port = (p.#server.address() as { port: number }).port;
     return p;
+  }
+
+  /** New connections go to `target` from now on (a process restarted on another port); open ones stay. */
+  retarget(target: string): void {
+    this.#target = splitTarget(target);
   }
 
   get address(): string {
@@ -78,4 +82,9 @@ export class TcpProxy {
     this.set('reset');
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+function splitTarget(target: string): { host: string; port: number } {
+  const i = target.lastIndexOf(':');
+  return { host: target.slice(0, i), port: Number(target.slice(i + 1)) };
 }

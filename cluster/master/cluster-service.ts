@@ -103,6 +103,7 @@ export function clusterHandlers(d: ClusterDeps, u: Wrap): ClusterHandlers {
       // Distinct live nodes with room, spread across zones (registry.ts); never a draining node, never
       // one that already failed this chunk; recently failed ones only when nothing else is left.
       const exclude = new Set([...r.exclude_nodes, ...fsm.draining]);
+      await registry.awaitView(() => registry.alive(Date.now()).filter((n) => !exclude.has(n.id)).length >= replication);
       const nodes = registry.place(replication, t, { exclude, avoid: new Set(r.avoid_nodes) });
       let id: number;
       let version = 1;

@@ -73,6 +73,15 @@ export class Registry {
     return now - this.startedMs > this.#opts.deadAfterMs;
   }
 
+  /**
+   * Right after this master started leading, the view of chunkservers is still filling in as they
+   * register: waits until `complete()` holds or the view is settled, so a read or a write just after a
+   * failover waits a moment instead of failing for want of nodes that are up but not yet heard from.
+   */
+  async awaitView(complete: () => boolean): Promise<void> {
+    while (!complete() && !this.settled(Date.now())) await new Promise((r) => setTimeout(r, 25));
+  }
+
   isAliveId(id: string, now: number): boolean {
     const n = this.nodes.get(id);
     return n !== undefined && this.isAlive(n, now);

@@ -1,15 +1,24 @@
-// Starts a master: loads its durable state, serves the gRPC API, and serves health and metrics over
-// HTTP. Single node in this issue; the Raft issue replaces MetaStore's log with a replicated one.
+// Starts a master: binds its gRPC port (the Master API and the Raft service between masters), opens its
+// Raft member (cluster/master/replicated-store.ts), and serves health and metrics over HTTP.
+//
+// Every master of a group runs this; only the leader serves the Master API. The leader-only parts —
+// the chunkserver registry, write allocations, chunk-id reservation, re-replication, reconciliation and
+// GC — start when this member leads and has applied its own no-op (it then holds every committed
+// write), and stop when it loses leadership; each term starts them from nothing but the replicated
+// state (chunkservers re-register with the new leader at once, following not_leader).
 import { createServer, type Server as HttpServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { bindServer } from '../../common/grpc.js';
+import { GodfsError } from '../../common/errors.js';
+import { bindServer, toServiceError } from '../../common/grpc.js';
 import { silentLogger, type Logger } from '../../common/log.js';
 import { addressOf, formatHostPort, parseHostPort } from '../../common/net.js';
-import { masterProto } from '../../proto/load.js';
+import { masterProto, raftProto } from '../../proto/load.js';
 import { ChunkserverClients } from './chunkserver-clients.js';
 import { DEFAULT_UPLOAD_MAX_AGE_MS, GarbageCollector } from './gc.js';
-import { MetaStore } from './meta-store.js';
+import { parsePeers, type PeerSpec } from '../../common/peers.js';
+import { raftHandlers } from './raft-service.js';
+import { ReplicatedStore } from './replicated-store.js';
 import { createMasterMetrics } from './metrics.js';
 import { Reconciler } from './reconcile.js';
 import { Registry } from './registry.js';
@@ -41,8 +50,17 @@ export interface MasterOptions {
   repairConcurrency?: number;
   /** Average re-replication rate across the cluster, bytes/s (default 64 MiB/s; 0 = unlimited). */
   repairBytesPerSec?: number;
+  /** Raft snapshot after this many applied entries (default 20 000). */
   snapshotEvery?: number;
+  /** This master's member id in the Raft group (default m1). */
+  nodeId?: string;
+  /** The group's initial members, `id=host:port` each (default: this master alone, at its bound address). */
+  peers?: PeerSpec[] | string;
+  /** A follower that hears nothing from a leader for about this long starts an election (default 1000 ms). */
+  electionTimeoutMs?: number;
   logger?: Logger;
+  /** A fatal storage error (fsync failure, broken state machine); default: log and exit(70). */
+  onFatal?: (err: unknown) => void;
 }
 
 export interface MasterHandle {
@@ -51,7 +69,9 @@ export interface MasterHandle {
   /** HTTP (health, metrics) host:port actually bound. */
   httpAddress: string;
   service: MasterService;
-  store: MetaStore;
+  store: ReplicatedStore;
+  /** This master's Raft member id. */
+  nodeId: string;
   /** The garbage collector (its sweep also expires writes whose lease was not renewed). */
   gc: GarbageCollector;
   close(): Promise<void>;
@@ -62,15 +82,64 @@ export const DEFAULT_MAX_CHUNK = 64 * 2 ** 20;
 export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const log = (opts.logger ?? silentLogger).child({ component: 'master' });
   const maxChunkSize = opts.maxChunkSize ?? DEFAULT_MAX_CHUNK;
-  const store = await MetaStore.open(opts.dataDir, { logger: log, snapshotEvery: opts.snapshotEvery });
-  if (!store.fsm.clusterId) await store.propose({ op: 'init', clusterId: randomUUID() });
+  const nodeId = opts.nodeId ?? 'm1';
+  const onFatal =
+    opts.onFatal ??
+    ((err: unknown) => {
+      log.fatal({ err }, 'master storage failed; stopping (an fsync error is never retried)');
+      process.exit(70);
+    });
+
+  // The port is bound first: peers and clients may call before the state is loaded (they get unavailable).
+  const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 2 ** 20, 'grpc.max_send_message_length': 64 * 2 ** 20 });
+  let store: ReplicatedStore | undefined;
+  // eslint-disable-next-line prefer-const -- assigned once the service exists; read by the deferred handlers
+  let masterImpl: grpc.UntypedServiceImplementation | undefined;
+  grpcServer.addService(masterProto().godfs.master.v1.Master.service, deferredService(masterProto().godfs.master.v1.Master.service, () => masterImpl));
+  grpcServer.addService(
+    raftProto().godfs.raft.v1.Raft.service,
+    raftHandlers({
+      node: () => store?.node,
+      credential: opts.apiKey,
+      logger: log,
+      notLeader: () => store!.notLeader(),
+    }) as unknown as grpc.UntypedServiceImplementation,
+  );
+  const { host, port } = parseHostPort(opts.listen);
+  const boundPort = await bindServer(grpcServer, host, port);
+  const address = formatHostPort(host, boundPort);
+  const peers = typeof opts.peers === 'string' ? parsePeers(opts.peers) : (opts.peers ?? [{ id: nodeId, address }]);
+  if (!peers.some((p) => p.id === nodeId) && peers.length > 0 && opts.peers !== undefined) {
+    log.info({ nodeId, peers }, 'this master is not in --peers: it waits to be added (godfs admin raft add)');
+  }
+  const timeout = opts.electionTimeoutMs ?? 1000;
+  const tickMs = Math.max(5, Math.round(timeout / 10));
+  try {
+    store = await ReplicatedStore.open({
+      dataDir: opts.dataDir,
+      nodeId,
+      // A member that is not in the list starts empty and learns the group from the leader once added.
+      peers: peers.some((p) => p.id === nodeId) ? peers.map((p) => ({ id: p.id, address: p.address, voter: true })) : [],
+      credential: opts.apiKey,
+      logger: log,
+      onFatal,
+      tickMs,
+      electionTicks: 10,
+      heartbeatTicks: 2,
+      snapshotEvery: opts.snapshotEvery,
+    });
+  } catch (err) {
+    grpcServer.forceShutdown();
+    throw err;
+  }
+  const st = store;
   const registry = new Registry({ deadAfterMs: opts.nodeDeadAfterMs ?? 10_000, reserveBytes: maxChunkSize });
   const gcGraceMs = opts.gcGraceMs ?? 10 * 60_000;
   // Late-bound: the gauges read the service's parts, created just below.
   // eslint-disable-next-line prefer-const -- assigned once, after the metrics that read it
   let service!: MasterService;
   const metrics = createMasterMetrics(() => {
-    const fsm = store.fsm;
+    const fsm = st.fsm;
     const r = service.repair.stats;
     return {
       inodes: fsm.inodes.size,
@@ -91,7 +160,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     };
   });
   service = new MasterService(
-    store,
+    st,
     registry,
     { apiKey: opts.apiKey, replication: opts.replication ?? 3, maxChunkSize, heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 1000, idBlock: 10_000 },
     log,
@@ -114,13 +183,37 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   service.repair = repair;
   service.reconciler = new Reconciler(service, service.allocations, registry, repair, gcGraceMs, log, metrics);
   const gc = new GarbageCollector(service, service.allocations, registry, { graceMs: gcGraceMs, intervalMs: opts.gcIntervalMs ?? 1000, uploadMaxAgeMs: opts.uploadMaxAgeMs ?? DEFAULT_UPLOAD_MAX_AGE_MS }, log, metrics);
-  gc.start();
-  repair.start();
+  masterImpl = service.handlers() as unknown as grpc.UntypedServiceImplementation;
 
-  const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 2 ** 20, 'grpc.max_send_message_length': 64 * 2 ** 20 });
-  grpcServer.addService(masterProto().godfs.master.v1.Master.service, service.handlers());
-  const { host, port } = parseHostPort(opts.listen);
-  const boundPort = await bindServer(grpcServer, host, port);
+  // Leadership: the leader-only parts run for exactly one term at a time, transitions in order.
+  let leading = false;
+  let transitions = Promise.resolve();
+  const lead = (term: number) =>
+    (transitions = transitions.then(async () => {
+      if (leading || closed || !st.node.isLeaderReady) return;
+      leading = true;
+      registry.reset();
+      service.allocations.reset();
+      service.reconciler.reset();
+      service.onLeader();
+      gc.start();
+      repair.start();
+      log.info({ term, nodeId }, 'leading: serving the master API');
+      if (!st.fsm.clusterId) {
+        await service.propose({ op: 'init', clusterId: randomUUID() }).catch((err: unknown) => log.warn({ err }, 'cannot name the cluster yet'));
+      }
+    }));
+  const follow = (term: number) =>
+    (transitions = transitions.then(async () => {
+      if (!leading) return;
+      leading = false;
+      await gc.stop();
+      await repair.stop();
+      log.info({ term, nodeId, leader: st.node.leader }, 'not leading: refusing the master API with not_leader');
+    }));
+  st.node.on('leader-ready', (term) => void lead(term));
+  st.node.on('leader-lost', (term) => void follow(term));
+  if (st.node.isLeaderReady) void lead(st.node.term);
 
   const http = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
@@ -128,7 +221,11 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     } else if (url === '/readyz') {
       const alive = registry.alive(Date.now()).length;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ready', chunkservers_alive: alive, applied_index: store.fsm.appliedIndex }));
+      const n = st.node;
+      const body = { chunkservers_alive: alive, applied_index: st.fsm.appliedIndex, role: n.role, leader: n.leader, leader_address: n.leaderAddress ?? null, term: n.term };
+      // Ready = this master can answer the Master API (it leads); a follower is healthy but not ready.
+      if (n.isLeaderReady && leading) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ready', ...body }));
+      else res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: n.leader ? 'follower' : 'no_leader', ...body }));
     } else if (url === '/metrics') {
       metrics.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
@@ -143,19 +240,20 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     http.once('error', reject);
     http.listen(httpListen.port, httpListen.host, () => resolve());
   });
-  const address = formatHostPort(host, boundPort);
-  log.info({ address, http: addressOf(http.address()) }, 'master listening');
+  log.info({ address, http: addressOf(http.address()), nodeId, peers: peers.map((p) => `${p.id}=${p.address}`).join(',') }, 'master listening');
 
   let closed = false;
   return {
     address,
     httpAddress: addressOf(http.address()),
     service,
-    store,
+    store: st,
+    nodeId,
     gc,
     async close() {
       if (closed) return;
       closed = true;
+      await transitions;
       await gc.stop();
       await repair.stop();
       clients.close();
@@ -166,9 +264,24 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         grpcServer.tryShutdown(() => (clearTimeout(t), resolve()));
       });
       grpcServer.forceShutdown();
-      await store.close();
+      await st.close();
     },
   };
+}
+
+/** A service whose handlers answer unavailable until `impl()` is there, then delegate to it. */
+function deferredService(def: grpc.ServiceDefinition, impl: () => grpc.UntypedServiceImplementation | undefined): grpc.UntypedServiceImplementation {
+  const out: grpc.UntypedServiceImplementation = {};
+  for (const [name, m] of Object.entries(def)) {
+    if (m.requestStream || m.responseStream) throw new Error(`deferredService: ${name} is a streaming method`);
+    const method = name;
+    out[method] = ((call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const h = impl()?.[method] as grpc.handleUnaryCall<unknown, unknown> | undefined;
+      if (!h) return cb(toServiceError(new GodfsError('unavailable', 'this master is still starting')));
+      h(call, cb);
+    }) as grpc.UntypedHandleCall;
+  }
+  return out;
 }
 
 function closeHttp(server: HttpServer): Promise<void> {

@@ -214,8 +214,15 @@ export class MasterService {
         ),
       ),
       Truncate: u(async (r) => toProtoInode(await this.propose<Inode>({ op: 'truncate', path: normalizePath(r.path), size: r.size, now: now() }))),
-      Locate: u((r) =>
-        this.read(() => {
+      Locate: u(async (r) => {
+        // After a failover, wait until the nodes holding these chunks have registered with this leader.
+        await this.read(() => {
+          const ino = this.fsm.resolve(r.path);
+          const ids = new Set<string>();
+          for (const e of ino.extents ?? []) for (const id of this.fsm.chunks.get(e.chunkId)?.replicas ?? []) ids.add(id);
+          return this.#registry.awaitView(() => [...ids].every((id) => this.#registry.nodes.has(id)));
+        });
+        return this.read(() => {
           const ino = this.fsm.resolve(r.path);
           if (ino.type === 'dir') throw new GodfsError('is_a_directory', `${r.path} is a directory`);
           const from = Math.min(r.offset, ino.size);
@@ -232,8 +239,8 @@ export class MasterService {
             };
           });
           return { inode: toProtoInode(ino), extents };
-        }),
-      ),
+        });
+      }),
       CommitWrite: u(async (r) => {
         const extents = written(r.extents);
         this.allocations.checkCommit(extents.map((w) => w.extent));

@@ -64,7 +64,7 @@ class Group {
       const server = new grpc.Server();
       server.addService(raftProto().godfs.raft.v1.Raft.service, {
         Send: (call: grpc.ServerReadableStream<never, never>, cb: grpc.sendUnaryData<never>) => {
-          const h = target.node?.transport.sendHandler((m) => target.node?.step(m));
+          const h = target.node?.transport.sendHandler((m, from) => target.node?.step(m, from));
           if (!h) return cb({ code: grpc.status.UNAVAILABLE, details: 'member down' });
           h(call as never, cb as never);
         },

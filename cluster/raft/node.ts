@@ -114,6 +114,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   #leader: NodeId | null = null;
   #lastHard: { term: number; vote: NodeId | null };
   #restoring: Promise<void> | undefined;
+  /** Addresses peers sent with their messages: where to answer before our configuration names them. */
+  #learned = new Map<NodeId, string>();
 
   private constructor(opts: RaftNodeOptions, persisted: Persisted) {
     super();
@@ -140,6 +142,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       id: opts.id,
       credential: opts.credential,
       snapshotSource: () => this.#storage.snapshotSource(),
+      selfAddress: () => this.addressOf(this.id),
       onUnreachable: (id) => {
         this.#raft.reportUnreachable(id);
         this.#kick();
@@ -206,9 +209,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   // ---- inputs ----
 
-  /** Incoming message from a peer (the transport's server half). */
-  step(m: Message): void {
+  /** Incoming message from a peer (the transport's server half), with the address it says it has. */
+  step(m: Message, fromAddress?: string): void {
     if (this.#stopped) return;
+    if (fromAddress) this.#learned.set(m.from, fromAddress);
     this.#raft.step(m);
     this.#kick();
   }
@@ -302,7 +306,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         await Promise.all(writes);
         if (rd.snapshot) await this.#install(rd.snapshot.meta.index, rd.snapshot.keepLog, rd);
         for (const m of rd.messages) {
-          const address = this.addressOf(m.to) ?? this.#appliedConfig.find((c) => c.id === m.to)?.address;
+          const address = this.addressOf(m.to) ?? this.#appliedConfig.find((c) => c.id === m.to)?.address ?? this.#learned.get(m.to);
           if (address) this.transport.send(m, address);
         }
         for (const e of rd.committed) if (e.index > this.#applied) this.#applyQueue.push(e);
@@ -360,7 +364,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.#waiters.clear();
       this.emit('leader-lost', term);
     }
-    this.#log.info({ role, leader, term }, 'raft role');
+    this.#log.info({ raftRole: role, leader, term }, 'raft role');
     this.emit('role', role, leader, term);
   }
 

@@ -15,8 +15,13 @@ import { raftProto } from '../../proto/load.js';
 import type { Entry, Message, NodeId } from './core/types.js';
 import type { SnapshotSource } from './storage/types.js';
 
-/** Encodes a message as a Frame: the JSON header carries everything but entry data and snapshot bytes. */
-export function encodeFrame(m: Message): Frame {
+/**
+ * Encodes a message as a Frame: the JSON header carries everything but entry data and snapshot bytes,
+ * plus `fa`, the sender's own address when it knows it (a member that was just added, with no
+ * configuration yet, learns where to answer from it).
+ */
+export function encodeFrame(m: Message, fromAddress?: string): Frame {
+  const fa = fromAddress ? { fa: fromAddress } : {};
   if (m.type === 'append') {
     const data: Uint8Array[] = [];
     const entries = m.entries.map((e) => {
@@ -25,17 +30,18 @@ export function encodeFrame(m: Message): Frame {
       const { data: _omit, ...rest } = e;
       return { ...rest, d: 1 };
     });
-    return { header: JSON.stringify({ ...m, entries }), data };
+    return { header: JSON.stringify({ ...m, entries, ...fa }), data };
   }
   if (m.type === 'snapshot' && m.data) {
     const { data, ...rest } = m;
-    return { header: JSON.stringify(rest), snapshot: data };
+    return { header: JSON.stringify({ ...rest, ...fa }), snapshot: data };
   }
-  return { header: JSON.stringify(m) };
+  return { header: JSON.stringify({ ...m, ...fa }) };
 }
 
-export function decodeFrame(f: Frame__Output): Message {
-  const m = JSON.parse(f.header) as Message;
+/** Decodes a Frame: the message, and the sender's address if it sent one. */
+export function decodeFrame(f: Frame__Output): Message & { fa?: string } {
+  const m = JSON.parse(f.header) as Message & { fa?: string };
   if (m.type === 'append') {
     let next = 0;
     m.entries = (m.entries as Array<Entry & { d?: 1 }>).map((e) => {
@@ -55,6 +61,8 @@ export interface TransportOptions {
   id: NodeId;
   /** Bearer credential presented to peers and required of them. */
   credential: string | undefined;
+  /** This member's own address, as its configuration has it (sent along so new members can answer). */
+  selfAddress?: () => string | undefined;
   /** The snapshot this member would send (its current one). */
   snapshotSource: () => SnapshotSource | undefined;
   /** A stream to the peer broke or its queue overflowed: the core should probe it again. */
@@ -135,9 +143,9 @@ class Peer {
         if (m.type === 'snapshot') {
           const piece = await this.#piece(m);
           if (!piece) continue;
-          frame = encodeFrame(piece);
+          frame = encodeFrame(piece, this.opts.selfAddress?.());
         } else {
-          frame = encodeFrame(m);
+          frame = encodeFrame(m, this.opts.selfAddress?.());
         }
         const stream = this.#open();
         if (!stream.write(frame)) {
@@ -206,7 +214,7 @@ export class GrpcTransport {
   }
 
   /** The server half: a `Raft.Send` handler that hands each incoming message to `step`. */
-  sendHandler(step: (m: Message) => void): grpc.handleClientStreamingCall<Frame__Output, Record<string, never>> {
+  sendHandler(step: (m: Message, fromAddress?: string) => void): grpc.handleClientStreamingCall<Frame__Output, Record<string, never>> {
     return (call, callback) => {
       try {
         checkAuth(call, this.#opts.credential);
@@ -217,7 +225,7 @@ export class GrpcTransport {
       let failed = false;
       call.on('data', (f: Frame__Output) => {
         if (failed) return;
-        let m: Message;
+        let m: Message & { fa?: string };
         try {
           m = decodeFrame(f);
         } catch (err) {
@@ -226,7 +234,9 @@ export class GrpcTransport {
           callback(toServiceError(err));
           return;
         }
-        if (m.to === this.#opts.id) step(m);
+        if (m.to !== this.#opts.id) return;
+        const { fa, ...msg } = m;
+        step(msg as Message, typeof fa === 'string' ? fa : undefined);
       });
       call.on('end', () => {
         if (!failed) callback(null, {});

@@ -113,6 +113,7 @@ const fromGodfs: Record<ErrorCode, S3Code> = {
   internal: 'InternalError',
   not_implemented: 'NotImplemented',
   unavailable: 'ServiceUnavailable',
+  not_leader: 'ServiceUnavailable',
   checksum_mismatch: 'InternalError',
   no_space: 'XGodfsStorageFull',
 };
