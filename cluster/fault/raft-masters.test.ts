@@ -13,7 +13,7 @@ import { masterProto } from '../../proto/load.js';
 import { GodfsClient } from '../../sdk/client.js';
 import { collect, patternSha256, patternStream, sha256Of } from '../../test/data.js';
 import { eventually } from '../../test/eventually.js';
-import { KEY, ProcessCluster } from '../../test/process-cluster.js';
+import { KEY, ProcessCluster, metricValue } from '../../test/process-cluster.js';
 import { rng } from '../../test/seed.js';
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
@@ -136,6 +136,12 @@ describe('fault: a Raft group of three masters', function () {
       const idx = await Promise.all(c!.masters.map(async (m) => (await c!.masterState(m.id))?.applied_index));
       return idx.every((i) => i !== undefined && i === idx[0]);
     }, 30_000, 'every master applied the same commands');
+    // The leader's Raft metrics tell the same story.
+    const m = await c.metrics();
+    assert.equal(metricValue(m, 'godfs_raft_is_leader'), 1);
+    assert.ok((metricValue(m, 'godfs_raft_term') ?? 0) >= 3, 'two elections after the first');
+    assert.ok((metricValue(m, 'godfs_raft_fsync_duration_seconds_count{what="log"}') ?? 0) > 0, 'log fsyncs are timed');
+    assert.equal(metricValue(m, 'godfs_raft_members'), 3);
   });
 
   it('a leader cut off from the others steps down; the majority elects another, and after healing the old one follows with every write', async () => {

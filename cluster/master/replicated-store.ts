@@ -19,7 +19,7 @@ import { GodfsError } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { Member } from '../raft/core/types.js';
 import { NotLeaderError as RaftNotLeaderError, OutcomeUnknownError, RaftNode, RetryLaterError, type StateMachine } from '../raft/node.js';
-import { DiskStorage } from '../raft/storage/disk-storage.js';
+import { DiskStorage, type SyncKind } from '../raft/storage/disk-storage.js';
 import type { Command } from './commands.js';
 import { Fsm, PartialApplyError } from './fsm.js';
 import { MetaStore } from './meta-store.js';
@@ -41,6 +41,8 @@ export interface ReplicatedStoreOptions {
   heartbeatTicks?: number;
   /** Raft snapshot after this many applied entries (default 20 000). */
   snapshotEvery?: number;
+  /** Every fsync of the Raft storage, with its latency (metrics). */
+  onSynced?: (what: SyncKind, seconds: number) => void;
 }
 
 const enc = new TextEncoder();
@@ -102,7 +104,7 @@ export class ReplicatedStore implements StateStore {
     const raftDir = join(o.dataDir, 'raft');
     await mkdir(o.dataDir, { recursive: true });
     const imported = await importSingleNodeState(o, raftDir);
-    const storage = await DiskStorage.open(raftDir, { onFatal: o.onFatal, logger: o.logger });
+    const storage = await DiskStorage.open(raftDir, { onFatal: o.onFatal, logger: o.logger, onSynced: o.onSynced });
     let bootstrap = o.peers;
     if (imported) {
       imported.appliedIndex = 1;
@@ -115,7 +117,7 @@ export class ReplicatedStore implements StateStore {
       })(), 0);
       await storage.saveHardState({ term: 1, vote: null, commit: 1 });
       await storage.close();
-      return ReplicatedStore.#start(store, o, await DiskStorage.open(raftDir, { onFatal: o.onFatal, logger: o.logger }), bootstrap);
+      return ReplicatedStore.#start(store, o, await DiskStorage.open(raftDir, { onFatal: o.onFatal, logger: o.logger, onSynced: o.onSynced }), bootstrap);
     }
     return ReplicatedStore.#start(store, o, storage, bootstrap);
   }

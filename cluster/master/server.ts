@@ -19,7 +19,9 @@ import { DEFAULT_UPLOAD_MAX_AGE_MS, GarbageCollector } from './gc.js';
 import { parsePeers, type PeerSpec } from '../../common/peers.js';
 import { raftHandlers } from './raft-service.js';
 import { ReplicatedStore } from './replicated-store.js';
+import { Registry as MetricsRegistry } from 'prom-client';
 import { createMasterMetrics } from './metrics.js';
+import { createRaftMetrics } from './raft-metrics.js';
 import { Reconciler } from './reconcile.js';
 import { Registry } from './registry.js';
 import { RepairManager } from './repair.js';
@@ -112,6 +114,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   if (!peers.some((p) => p.id === nodeId) && peers.length > 0 && opts.peers !== undefined) {
     log.info({ nodeId, peers }, 'this master is not in --peers: it waits to be added (godfs admin raft add)');
   }
+  const raftRegistry = new MetricsRegistry();
+  const raftMetrics = createRaftMetrics(raftRegistry);
   const timeout = opts.electionTimeoutMs ?? 1000;
   const tickMs = Math.max(5, Math.round(timeout / 10));
   try {
@@ -127,12 +131,14 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       electionTicks: 10,
       heartbeatTicks: 2,
       snapshotEvery: opts.snapshotEvery,
+      onSynced: raftMetrics.synced,
     });
   } catch (err) {
     grpcServer.forceShutdown();
     throw err;
   }
   const st = store;
+  raftMetrics.attach(st.node);
   const registry = new Registry({ deadAfterMs: opts.nodeDeadAfterMs ?? 10_000, reserveBytes: maxChunkSize });
   const gcGraceMs = opts.gcGraceMs ?? 10 * 60_000;
   // Late-bound: the gauges read the service's parts, created just below.
@@ -184,6 +190,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   service.reconciler = new Reconciler(service, service.allocations, registry, repair, gcGraceMs, log, metrics);
   const gc = new GarbageCollector(service, service.allocations, registry, { graceMs: gcGraceMs, intervalMs: opts.gcIntervalMs ?? 1000, uploadMaxAgeMs: opts.uploadMaxAgeMs ?? DEFAULT_UPLOAD_MAX_AGE_MS }, log, metrics);
   masterImpl = service.handlers() as unknown as grpc.UntypedServiceImplementation;
+  const exposed = MetricsRegistry.merge([metrics.registry, raftRegistry]);
 
   // Leadership: the leader-only parts run for exactly one term at a time, transitions in order.
   let leading = false;
@@ -227,8 +234,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       if (n.isLeaderReady && leading) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ready', ...body }));
       else res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: n.leader ? 'follower' : 'no_leader', ...body }));
     } else if (url === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      exposed.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': exposed.contentType }).end(text),
         (err: unknown) => res.writeHead(500).end(String(err)),
       );
     } else {

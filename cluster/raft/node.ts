@@ -84,6 +84,8 @@ export interface RaftNodeEvents {
   /** The known leader or role changed. */
   role: [role: Role, leader: NodeId | null, term: number];
   applied: [index: number];
+  /** A snapshot of the state machine was written (or one from the leader installed: seconds 0). */
+  snapshot: [index: number, seconds: number, bytes: number];
 }
 
 export class RaftNode extends EventEmitter<RaftNodeEvents> {
@@ -451,7 +453,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       await this.#storage.saveSnapshot(meta, body, this.#opts.snapshotRetain ?? 1000);
       this.#snapshotIndex = index;
       this.#pendingCompact = index;
-      this.#log.info({ index, ms: Math.round(performance.now() - started) }, 'raft snapshot written');
+      const bytes = this.#storage.snapshotSource()?.size ?? 0;
+      this.#log.info({ index, ms: Math.round(performance.now() - started), bytes }, 'raft snapshot written');
+      this.emit('snapshot', index, (performance.now() - started) / 1000, bytes);
     } catch (err) {
       this.#log.error({ err, index }, 'raft snapshot failed; the log is kept');
     } finally {

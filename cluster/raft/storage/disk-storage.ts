@@ -53,6 +53,8 @@ export interface DiskStorageOptions {
   logger?: Logger;
   /** Start a new log segment once the current one holds this many bytes (default 64 MiB). */
   segmentBytes?: number;
+  /** Called after every successful fsync/fdatasync with how long it took (metrics). */
+  onSynced?: (what: SyncKind, seconds: number) => void;
   /** Tests: called before every fsync/fdatasync; a throw makes that sync fail. */
   beforeSync?: (what: SyncKind) => void;
 }
@@ -373,12 +375,13 @@ interface Incoming {
 }
 
 /** The WAL's fdatasync, through the test hook and counted. */
-function walOptions(beforeSync: ((what: SyncKind) => void) | undefined, synced: () => void) {
+function walOptions(beforeSync: ((what: SyncKind) => void) | undefined, synced: (seconds: number) => void) {
   return {
     datasync: async (fh: FileHandle) => {
       beforeSync?.('log');
+      const t0 = performance.now();
       await fh.datasync();
-      synced();
+      synced((performance.now() - t0) / 1000);
     },
   };
 }
@@ -394,6 +397,7 @@ export class DiskStorage implements RaftStorage {
   readonly #log: Logger;
   readonly #onFatal: (err: unknown) => void;
   readonly #beforeSync: ((what: SyncKind) => void) | undefined;
+  readonly #onSynced: ((what: SyncKind, seconds: number) => void) | undefined;
   readonly #segmentBytes: number;
   #fatal: { err: unknown } | undefined;
   #closed = false;
@@ -422,6 +426,7 @@ export class DiskStorage implements RaftStorage {
     this.#log = opts.logger ?? silentLogger;
     this.#onFatal = opts.onFatal;
     this.#beforeSync = opts.beforeSync;
+    this.#onSynced = opts.onSynced;
     this.#segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.persisted = persisted;
     this.#segments = segments;
@@ -435,7 +440,7 @@ export class DiskStorage implements RaftStorage {
     await mkdir(dir, { recursive: true });
     // The WAL is opened before the instance exists: its sync hook and fatal handler go through this box.
     const box: { s?: DiskStorage } = {};
-    const walOpts = walOptions(opts.beforeSync, () => box.s && box.s.syncs.log++);
+    const walOpts = walOptions(opts.beforeSync, (sec) => box.s?.synced('log', sec));
     const walFatal = (err: unknown) => {
       if (box.s) box.s.#die(err);
       else opts.onFatal(err);
@@ -603,12 +608,19 @@ export class DiskStorage implements RaftStorage {
     if (this.#fatal) throw this.#fatal.err;
   }
 
+  /** Counts a successful sync and reports it (not for callers: the WAL's hook reaches it). */
+  synced(what: SyncKind, seconds: number): void {
+    this.syncs[what]++;
+    this.#onSynced?.(what, seconds);
+  }
+
   /** fsync (or fdatasync) of a file; a failure is fatal. */
   async #sync(fh: FileHandle, what: SyncKind, data = false): Promise<void> {
     try {
       this.#beforeSync?.(what);
+      const t0 = performance.now();
       await (data ? fh.datasync() : fh.sync());
-      this.syncs[what]++;
+      this.synced(what, (performance.now() - t0) / 1000);
     } catch (err) {
       this.#die(err);
       throw err;
@@ -618,8 +630,9 @@ export class DiskStorage implements RaftStorage {
   async #syncDir(): Promise<void> {
     try {
       this.#beforeSync?.('dir');
+      const t0 = performance.now();
       await fsyncDir(this.#dir);
-      this.syncs.dir++;
+      this.synced('dir', (performance.now() - t0) / 1000);
     } catch (err) {
       this.#die(err);
       throw err;
@@ -726,7 +739,7 @@ export class DiskStorage implements RaftStorage {
       try {
         await old.close();
         if (this.#fatal) throw this.#fatal.err;
-        const wal = (await Wal.openFrames(path, (err) => this.#die(err), walOptions(this.#beforeSync, () => this.syncs.log++))).wal;
+        const wal = (await Wal.openFrames(path, (err) => this.#die(err), walOptions(this.#beforeSync, (sec) => this.synced('log', sec)))).wal;
         await this.#syncDir();
         this.#wal = wal;
         this.#segments.push({ seq, path, maxIndex: -1 });
