@@ -45,6 +45,9 @@ export class TcpProxy {
       return;
     }
     const b = connect(this.#target.port, this.#target.host);
+    // No Nagle on either leg: a proxy must not add the 40 ms of a delayed ACK to small RPCs.
+    a.setNoDelay(true);
+    b.setNoDelay(true);
     const pair = { a, b };
     this.#pairs.add(pair);
     const forward = (from: Socket, to: Socket) =>

@@ -11,7 +11,7 @@ import type { StatusResponse } from '../../proto/generated/godfs/raft/v1/StatusR
 import type { TransferRequest__Output } from '../../proto/generated/godfs/raft/v1/TransferRequest.js';
 import { MEMBER_ID } from '../../common/peers.js';
 import { parseHostPort } from '../../common/net.js';
-import { InvalidChangeError, NotLeaderError, RetryLaterError, type RaftNode } from '../raft/node.js';
+import { InvalidChangeError, NotLeaderError, OutcomeUnknownError, RetryLaterError, type RaftNode } from '../raft/node.js';
 
 /** The group as this member sees it (match/next are the leader's view; 0 elsewhere). */
 export function raftStatus(node: RaftNode): StatusResponse {
@@ -63,6 +63,7 @@ export function raftHandlers(o: RaftServiceOptions): RaftHandlers {
     if (err instanceof NotLeaderError) return o.notLeader();
     if (err instanceof InvalidChangeError) return new GodfsError('invalid_argument', err.message);
     if (err instanceof RetryLaterError) return new GodfsError('unavailable', err.message);
+    if (err instanceof OutcomeUnknownError) return new GodfsError('unavailable', 'leadership changed before the change committed; check `godfs admin raft status`', { cause: err });
     return err;
   };
   return {
@@ -97,6 +98,18 @@ export function raftHandlers(o: RaftServiceOptions): RaftHandlers {
         } else if (r.type === 'promote') {
           await waitCaughtUp(n, r.id, o.catchUpMs ?? 120_000);
           await n.changeMembership({ type: 'promote', id: r.id });
+        } else if (r.type === 'remove' && r.id === n.id) {
+          // The leader removing itself would step down before its answer: hand leadership to the most
+          // up-to-date voter first; the caller then asks the new leader (not_leader names it).
+          const s = n.status();
+          const target = s.config
+            .filter((m) => m.voter && m.id !== n.id)
+            .sort((a, b) => (s.progress[b.id]?.match ?? 0) - (s.progress[a.id]?.match ?? 0))[0];
+          if (!target) throw new GodfsError('invalid_argument', 'cannot remove the last voter');
+          n.transferLeadership(target.id);
+          const until = Date.now() + 10_000;
+          while (n.leader === n.id && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
+          throw o.notLeader();
         } else if (r.type === 'remove') {
           await n.changeMembership({ type: 'remove', id: r.id });
         } else {
