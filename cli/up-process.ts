@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseHostPort } from '../common/net.js';
 import type { Credentials } from './credentials.js';
 import type { PidsFile } from './up.js';
 
@@ -23,6 +24,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The first of `n` consecutive free TCP ports on 127.0.0.1 (for `godfs up --masters n`). */
+export async function freePortRange(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = await freePort();
+    if (base + n - 1 > 65535) continue;
+    let free = true;
+    for (let i = 1; i < n && free; i++) free = await portIsFree(base + i);
+    if (free) return base;
+  }
+  throw new Error(`no ${n} consecutive free ports found on 127.0.0.1`);
+}
+
 /** The environment without any GODFS_* variable, so a developer's shell cannot change what a test runs. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -34,6 +55,7 @@ export interface UpProcess {
   proc: ChildProcess;
   dataDir: string;
   endpoint: string;
+  /** The master address, or with --masters n every master's, comma-separated (what --master takes). */
   master: string;
   apiKey: string;
   /** Everything the process printed so far (stdout and stderr), for diagnostics. */
@@ -49,6 +71,8 @@ export interface UpOptions {
   dataDir: string;
   chunkservers?: number;
   replication?: number;
+  /** --masters (default: not given, so 1); with more, masterListen is the first of consecutive free ports. */
+  masters?: number;
   listen?: string;
   masterListen?: string;
   extraArgs?: string[];
@@ -60,7 +84,11 @@ export interface UpOptions {
 
 export async function startUp(o: UpOptions): Promise<UpProcess> {
   const listen = o.listen ?? `127.0.0.1:${await freePort()}`;
-  const masterListen = o.masterListen ?? `127.0.0.1:${await freePort()}`;
+  const masterCount = o.masters ?? 1;
+  const masterListen = o.masterListen ?? `127.0.0.1:${masterCount > 1 ? await freePortRange(masterCount) : await freePort()}`;
+  const { port: firstMasterPort } = parseHostPort(masterListen);
+  const masterHost = masterListen.slice(0, masterListen.lastIndexOf(':'));
+  const masterList = Array.from({ length: masterCount }, (_v, i) => `${masterHost}:${firstMasterPort + i}`).join(',');
   const args = [
     CLI_PATH,
     'up',
@@ -74,6 +102,7 @@ export async function startUp(o: UpOptions): Promise<UpProcess> {
     String(o.chunkservers ?? 2),
     '--replication',
     String(o.replication ?? 1),
+    ...(o.masters !== undefined ? ['--masters', String(o.masters)] : []),
     ...(o.extraArgs ?? []),
   ];
   const proc = spawn(process.execPath, args, { env: cleanEnv(o.env), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -103,7 +132,7 @@ export async function startUp(o: UpOptions): Promise<UpProcess> {
   const pidsOf = async () => JSON.parse(await readFile(join(o.dataDir, 'pids.json'), 'utf8')) as PidsFile;
   const kill = async () => {
     const pids = await pidsOf().catch(() => undefined);
-    for (const pid of [pids?.gateway.pid, pids?.master.pid, ...(pids?.chunkservers.map((c) => c.pid) ?? [])]) {
+    for (const pid of [pids?.gateway.pid, pids?.master.pid, ...(pids?.masters?.map((m) => m.pid) ?? []), ...(pids?.chunkservers.map((c) => c.pid) ?? [])]) {
       if (pid) {
         try {
           process.kill(pid, 'SIGKILL');
@@ -142,7 +171,7 @@ export async function startUp(o: UpOptions): Promise<UpProcess> {
     proc,
     dataDir: o.dataDir,
     endpoint,
-    master: masterListen,
+    master: masterList,
     apiKey: creds.apiKey,
     output: () => out,
     pids: pidsOf,

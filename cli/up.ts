@@ -1,6 +1,6 @@
-// `godfs up`: a whole cluster on one machine — a master, N chunkservers and the gateway, each a child
-// process of this one — with credentials kept in the data directory so a restart serves the same files
-// with the same key.
+// `godfs up`: a whole cluster on one machine — a master (or a Raft group of 3 or 5, cli/up-masters.ts),
+// N chunkservers and the gateway, each a child process of this one — with credentials kept in the data
+// directory so a restart serves the same files with the same key.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +12,15 @@ import { envOption, logLevelOption, parseAddress, parseCount, parseSize } from '
 import { UsageError } from './report.js';
 import { checkS3Pair, s3Options, uploadMaxAgeOption } from './server-commands.js';
 import { SupervisedChild, type SupervisorOptions } from './supervisor.js';
+import { checkGroupAddresses, checkMasterDirs, checkPortOverlap, connectable, groupReady, parseMasterCount, peersArg, planMasters, probeMaster, type MasterPlan, type MasterReadiness } from './up-masters.js';
+
+export { connectable };
 
 export interface UpFlags {
   data: string;
   listen: string;
   masterListen: string;
+  masters: number;
   chunkservers: number;
   replication: number;
   apiKey?: string;
@@ -39,7 +43,10 @@ export interface PidsFile {
   up: number;
   dataDir: string;
   endpoint: string | undefined;
+  /** The first master (m1); with --masters 3 or 5 every master is in `masters`. */
   master: { pid: number | undefined; address: string | undefined };
+  /** Every master: its Raft id, child name, pid, gRPC address (its --peers entry) and health/metrics HTTP address. */
+  masters: Array<{ id: string; name: string; pid: number | undefined; address: string | undefined; httpAddress: string | undefined }>;
   gateway: { pid: number | undefined; address: string | undefined };
   chunkservers: Array<{ name: string; pid: number | undefined; address: string | undefined }>;
 }
@@ -48,20 +55,13 @@ const READY_TIMEOUT_MS = 90_000;
 /** V8 young-generation sizing of the gateway child (see docs/operations.md, "Memory"). */
 export const GATEWAY_SEMI_SPACE = '--max-semi-space-size=8';
 
-/** An address others can connect to: a wildcard host becomes loopback. */
-export function connectable(addr: string): string {
-  const { host, port } = parseHostPort(addr);
-  if (host === '0.0.0.0' || host === '') return formatHostPort('127.0.0.1', port);
-  if (host === '::') return formatHostPort('::1', port);
-  return formatHostPort(host, port);
-}
-
 export function registerUpCommand(program: Command): void {
   const up = program
     .command('up')
     .summary('run a whole cluster on this machine (master, chunkservers, gateway)')
     .description(
       'Runs a master, N chunkservers and the gateway as supervised child processes of this one: data under <data>/master and <data>/chunkserver-<i>, the /v1 REST API on --listen. ' +
+        'With --masters 3 or 5 the masters are a Raft group: ids m1..mn on consecutive ports from --master-listen, data under <data>/master-m<i>; chunkservers, the gateway and <data>/credentials.json get every address. ' +
         'A child that dies is restarted with backoff; SIGINT/SIGTERM stops them all. ' +
         'The API key is --api-key/GODFS_API_KEY, or one generated once and kept in <data>/credentials.json (mode 0600); so is the S3 root key pair (--s3-access-key/--s3-secret-key). ' +
         'Child pids are in <data>/pids.json, child logs in <data>/logs. Restarting on the same data directory serves every file again.\n\n' +
@@ -70,7 +70,8 @@ export function registerUpCommand(program: Command): void {
     )
     .addOption(envOption('--data <dir>', 'data directory of the whole cluster', 'GODFS_DATA', undefined, './data'))
     .addOption(envOption('--listen <host:port>', 'gateway HTTP address (/v1 REST and S3)', 'GODFS_GATEWAY_LISTEN', parseAddress, '127.0.0.1:9000'))
-    .addOption(envOption('--master-listen <host:port>', 'master gRPC address (what client commands take as --master)', 'GODFS_MASTER_LISTEN', parseAddress, '127.0.0.1:9090'))
+    .addOption(envOption('--master-listen <host:port>', 'master gRPC address (what client commands take as --master); with --masters 3 or 5 the first of their consecutive ports', 'GODFS_MASTER_LISTEN', parseAddress, '127.0.0.1:9090'))
+    .addOption(envOption('--masters <n>', 'masters: 1, or a Raft group of 3 or 5 on consecutive ports from --master-listen', 'GODFS_UP_MASTERS', parseMasterCount, 1))
     .addOption(envOption('--chunkservers <n>', 'number of chunkservers', 'GODFS_CHUNKSERVERS', (v) => parseCount(v, 1), 3))
     .addOption(envOption('--replication <n>', 'replication factor of new chunks (≤ chunkservers; 1 suits a single disk)', 'GODFS_REPLICATION', (v) => parseCount(v, 1), 1))
     .addOption(new Option('--api-key <key>', 'bearer API key (default: generated once, kept in <data>/credentials.json)').env('GODFS_API_KEY'))
@@ -106,10 +107,17 @@ async function checkNotRunning(dataDir: string): Promise<void> {
 export async function runUp(o: UpFlags): Promise<number> {
   checkS3Pair(o.s3AccessKey, o.s3SecretKey);
   if (o.replication > o.chunkservers) throw new UsageError(`--replication ${o.replication} needs at least as many chunkservers (got --chunkservers ${o.chunkservers})`);
-  const log = createLogger({ role: 'up' }, o.logLevel);
   const dataDir = resolve(o.data);
+  const plan = planMasters(o.masters, o.masterListen, dataDir);
+  checkPortOverlap(plan, [
+    { what: 'the gateway (--listen)', ports: [parseHostPort(o.listen).port] },
+    { what: 'a chunkserver (--chunkserver-port)', ports: o.chunkserverPort === 0 ? [] : Array.from({ length: o.chunkservers }, (_v, i) => o.chunkserverPort + i) },
+  ]);
+  const log = createLogger({ role: 'up' }, o.logLevel);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await checkNotRunning(dataDir);
+  await checkMasterDirs(dataDir, o.masters);
+  await checkGroupAddresses(dataDir, plan);
   const logDir = o.logs === '-' ? undefined : resolve(o.logs ?? join(dataDir, 'logs'));
   if (logDir) await mkdir(logDir, { recursive: true });
 
@@ -133,32 +141,38 @@ export async function runUp(o: UpFlags): Promise<number> {
   // pids.json writes are chained so two quick changes never race on the temp file.
   let pidsChain = Promise.resolve();
   const writePids = () => {
-    pidsChain = pidsChain.then(() => savePids(dataDir, children, log));
+    pidsChain = pidsChain.then(() => savePids(dataDir, parts, log));
   };
   const sup: SupervisorOptions = { cliPath, env, logDir, logger: log, onChange: writePids };
 
-  // Port 0 is resolved by the first start and then kept, so a restarted child comes back where the
-  // others expect it.
-  let masterListen = o.masterListen;
+  // Port 0 (a single master only; a group names its members by fixed ports) is resolved by the first
+  // start and then kept, so a restarted child comes back where the others expect it.
   let gatewayListen = o.listen;
   const masterHost = parseHostPort(o.masterListen).host;
-  const master = new SupervisedChild(
-    {
-      name: 'master',
-      args: () => [
-        'master', '--data', join(dataDir, 'master'), '--listen', masterListen, '--replication', String(o.replication), '--max-chunk-size', String(o.maxChunkSize),
-        '--upload-max-age-ms', String(o.uploadMaxAgeMs),
-      ],
-    },
-    sup,
-  );
+  const masterList = () => plan.map((m) => m.address).join(',');
+  const masters: UpMaster[] = plan.map((m) => ({
+    plan: m,
+    child: new SupervisedChild(
+      {
+        name: m.name,
+        args: () => [
+          'master', '--data', m.dataDir, '--listen', m.listen, '--replication', String(o.replication), '--max-chunk-size', String(o.maxChunkSize),
+          '--upload-max-age-ms', String(o.uploadMaxAgeMs),
+          // A group: every member is started with the same --peers (read only while its data directory
+          // has no Raft state yet). A single master keeps the defaults it always had (m1, alone).
+          ...(plan.length > 1 ? ['--node-id', m.id, '--peers', peersArg(plan)] : []),
+        ],
+      },
+      sup,
+    ),
+  }));
   const chunkservers = Array.from({ length: o.chunkservers }, (_v, i) => {
     const name = `chunkserver-${i}`;
     let listen = formatHostPort(masterHost, o.chunkserverPort === 0 ? 0 : o.chunkserverPort + i);
     const child = new SupervisedChild(
       {
         name,
-        args: () => ['chunkserver', '--master', connectable(masterListen), '--data', join(dataDir, name), '--listen', listen, '--max-chunk-size', String(o.maxChunkSize)],
+        args: () => ['chunkserver', '--master', masterList(), '--data', join(dataDir, name), '--listen', listen, '--max-chunk-size', String(o.maxChunkSize)],
       },
       sup,
     );
@@ -174,7 +188,7 @@ export async function runUp(o: UpFlags): Promise<number> {
       args: () => [
         'gateway',
         '--master',
-        connectable(masterListen),
+        masterList(),
         '--listen',
         gatewayListen,
         ...(o.maxBodyBytes !== undefined ? ['--max-body-bytes', String(o.maxBodyBytes)] : []),
@@ -185,7 +199,8 @@ export async function runUp(o: UpFlags): Promise<number> {
     },
     sup,
   );
-  children.push(master, ...chunkservers.map((c) => c.child), gateway);
+  const parts: UpParts = { masters, chunkservers: chunkservers.map((c) => c.child), gateway };
+  children.push(...masters.map((m) => m.child), ...chunkservers.map((c) => c.child), gateway);
 
   let stopping: Promise<number> | undefined;
   let fatal: ((err: Error) => void) | undefined;
@@ -203,7 +218,8 @@ export async function runUp(o: UpFlags): Promise<number> {
     log.info({ reason }, 'stopping the cluster');
     await gateway.stop();
     await Promise.all(chunkservers.map((c) => c.child.stop()));
-    await master.stop();
+    // The masters of a group stop together: one by one, each stop could start an election among the rest.
+    await Promise.all(masters.map((m) => m.child.stop()));
     await pidsChain;
     await rm(join(dataDir, PIDS_FILE), { force: true });
     log.info('cluster stopped');
@@ -229,9 +245,13 @@ export async function runUp(o: UpFlags): Promise<number> {
   });
 
   try {
-    master.start();
-    const m = await Promise.race([master.waitListening(60_000), fatalError]);
-    masterListen = m.address;
+    // The members of a group start together: none can be elected before a majority of them runs.
+    for (const m of masters) m.child.start();
+    const ms = await Promise.race([Promise.all(masters.map((m) => m.child.waitListening(60_000))), fatalError]);
+    if (plan.length === 1) {
+      plan[0]!.listen = ms[0]!.address;
+      plan[0]!.address = connectable(ms[0]!.address);
+    }
     for (const c of chunkservers) c.child.start();
     gateway.start();
     const [g, ...cs] = await Promise.race([Promise.all([gateway.waitListening(60_000), ...chunkservers.map((c) => c.child.waitListening(60_000))]), fatalError]);
@@ -239,14 +259,19 @@ export async function runUp(o: UpFlags): Promise<number> {
     cs.forEach((l, i) => chunkservers[i]!.setListen(l.address));
     const endpoint = `http://${connectable(gatewayListen)}`;
     const s3 = { accessKeyId: s3Key.accessKeyId, secretKey: s3Key.secretKey, region: o.s3Region };
-    await writeCredentials(dataDir, { apiKey, master: connectable(masterListen), endpoint, s3 });
-    const ready = await Promise.race([waitReady(endpoint, READY_TIMEOUT_MS, () => stopping !== undefined), fatalError]);
+    // Every master, comma-separated: client commands reading this file find the leader among them.
+    await writeCredentials(dataDir, { apiKey, master: masterList(), endpoint, s3 });
+    const readiness = await Promise.race([waitReady(endpoint, masters, o.chunkservers, READY_TIMEOUT_MS, () => stopping !== undefined), fatalError]);
     for (const c of children) c.failFast = false;
     writePids();
     if (stopping) return await done;
     const credentialsHint = dataDir === resolve('data') ? '' : ` --credentials ${join(dataDir, CREDENTIALS_FILE)}`;
-    printBanner({ credentialsHint, endpoint, master: connectable(masterListen), apiKey, s3, dataDir, logDir, ready, chunkservers: o.chunkservers, replication: o.replication });
-    log.info({ endpoint, master: connectable(masterListen), ready }, 'godfs is up');
+    const masterRows = masters.map((m) => {
+      const a = readiness.answers.find((r) => r?.id === m.plan.id);
+      return { id: m.plan.id, address: m.plan.address, role: a?.ready ? 'leader' : (a?.role ?? 'not answering') };
+    });
+    printBanner({ credentialsHint, endpoint, master: masterList(), masters: masterRows, apiKey, s3, dataDir, logDir, readiness, chunkservers: o.chunkservers, replication: o.replication });
+    log.info({ endpoint, master: masterList(), leader: readiness.leader, ready: readiness.ready }, 'godfs is up');
   } catch (err) {
     if (!stopping) {
       const logFile = failedChild?.logFile();
@@ -261,17 +286,33 @@ export async function runUp(o: UpFlags): Promise<number> {
   return await done;
 }
 
-async function savePids(dataDir: string, children: SupervisedChild[], log: Logger): Promise<void> {
-  const byName = (n: string) => children.find((c) => c.spec.name === n);
-  const m = byName('master');
-  const g = byName('gateway');
+interface UpMaster {
+  plan: MasterPlan;
+  child: SupervisedChild;
+}
+
+interface UpParts {
+  masters: UpMaster[];
+  chunkservers: SupervisedChild[];
+  gateway: SupervisedChild;
+}
+
+function httpAddressOf(c: SupervisedChild): string | undefined {
+  const a = c.listening?.httpAddress;
+  return typeof a === 'string' ? a : undefined;
+}
+
+async function savePids(dataDir: string, parts: UpParts, log: Logger): Promise<void> {
+  const masters = parts.masters.map((m) => ({ id: m.plan.id, name: m.plan.name, pid: m.child.pid, address: m.child.listening?.address, httpAddress: httpAddressOf(m.child) }));
+  const g = parts.gateway;
   const pids: PidsFile = {
     up: process.pid,
     dataDir,
-    endpoint: g?.listening ? `http://${connectable(g.listening.address)}` : undefined,
-    master: { pid: m?.pid, address: m?.listening?.address },
-    gateway: { pid: g?.pid, address: g?.listening?.address },
-    chunkservers: children.filter((c) => c.spec.name.startsWith('chunkserver-')).map((c) => ({ name: c.spec.name, pid: c.pid, address: c.listening?.address })),
+    endpoint: g.listening ? `http://${connectable(g.listening.address)}` : undefined,
+    master: { pid: masters[0]?.pid, address: masters[0]?.address },
+    masters,
+    gateway: { pid: g.pid, address: g.listening?.address },
+    chunkservers: parts.chunkservers.map((c) => ({ name: c.spec.name, pid: c.pid, address: c.listening?.address })),
   };
   try {
     const tmp = join(dataDir, `${PIDS_FILE}.tmp`);
@@ -282,21 +323,49 @@ async function savePids(dataDir: string, children: SupervisedChild[], log: Logge
   }
 }
 
-async function waitReady(endpoint: string, timeoutMs: number, cancelled: () => boolean): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !cancelled()) {
-    try {
-      const res = await fetch(`${endpoint}/readyz`, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      if (res.ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
+interface Readiness {
+  /** Exactly one master leads and counts every chunkserver alive, and the gateway's /readyz answers 200. */
+  ready: boolean;
+  /** The leader's id, once there is exactly one. */
+  leader?: string;
+  /** What each master's /readyz said last (undefined: no answer). */
+  answers: Array<MasterReadiness | undefined>;
+  /** What was still missing when the wait gave up. */
+  missing?: string;
 }
 
+async function gatewayReady(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${endpoint}/readyz`, { signal: AbortSignal.timeout(2000) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false; // not listening yet
+  }
+}
+
+async function waitReady(endpoint: string, masters: UpMaster[], chunkservers: number, timeoutMs: number, cancelled: () => boolean): Promise<Readiness> {
+  const deadline = Date.now() + timeoutMs;
+  let answers: Array<MasterReadiness | undefined> = [];
+  let missing = 'a leader';
+  while (Date.now() < deadline && !cancelled()) {
+    const [gw, ...ms] = await Promise.all([gatewayReady(endpoint), ...masters.map((m) => probeMaster(m.plan.id, httpAddressOf(m.child)))]);
+    answers = ms;
+    const leader = groupReady(answers, chunkservers);
+    if (leader && gw) return { ready: true, leader: leader.id, answers };
+    const leaders = answers.filter((a) => a?.ready);
+    missing =
+      leaders.length === 0
+        ? 'a leader among the masters'
+        : leaders.length > 1
+          ? `exactly one leader (${leaders.map((l) => l!.id).join(', ')} all answer as leader)`
+          : !leader
+            ? `every chunkserver registered (${leaders[0]!.chunkserversAlive ?? 0} of ${chunkservers})`
+            : "the gateway's /readyz";
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { ready: false, answers, missing };
+}
 async function printLogTail(file: string): Promise<void> {
   const text = await readFile(file, 'utf8').catch(() => '');
   const lines = text.trimEnd().split('\n').slice(-8);
@@ -307,11 +376,12 @@ interface Banner {
   credentialsHint: string;
   endpoint: string;
   master: string;
+  masters: Array<{ id: string; address: string; role: string }>;
   apiKey: string;
   s3: { accessKeyId: string; secretKey: string; region: string };
   dataDir: string;
   logDir: string | undefined;
-  ready: boolean;
+  readiness: Readiness;
   chunkservers: number;
   replication: number;
 }
@@ -320,16 +390,20 @@ function printBanner(b: Banner): void {
   const url = `${b.endpoint}/v1/fs/content?path=/hello.txt`;
   const auth = `-H "Authorization: Bearer ${b.apiKey}"`;
   const awsEnv = `AWS_ACCESS_KEY_ID=${b.s3.accessKeyId} AWS_SECRET_ACCESS_KEY=${b.s3.secretKey} AWS_DEFAULT_REGION=${b.s3.region}`;
+  const group = b.masters.length > 1;
   const lines = [
     '',
-    b.ready ? 'godfs is up.' : 'godfs is up, but /readyz does not answer 200 yet (see the logs).',
+    b.readiness.ready ? 'godfs is up.' : `godfs is up, but not ready yet: waiting for ${b.readiness.missing ?? 'readiness'} (see the logs).`,
     `  endpoint  ${b.endpoint}/v1   (native REST, docs/rest-v1.md)`,
     `  s3        ${b.endpoint}   (S3 API, path-style, region ${b.s3.region}, docs/s3-compatibility.md)`,
-    `  master    ${b.master}   (for godfs client commands: --master)`,
+    group
+      ? `  masters   ${b.master}   (a Raft group of ${b.masters.length}; for godfs client commands: --master)`
+      : `  master    ${b.master}   (for godfs client commands: --master)`,
+    ...(group ? b.masters.map((m) => `    ${m.id.padEnd(8)}${m.address}   ${m.role}`) : []),
     `  api key   ${b.apiKey}`,
     `  s3 key    ${b.s3.accessKeyId}`,
     `  s3 secret ${b.s3.secretKey}`,
-    `  data      ${b.dataDir}   (${b.chunkservers} chunkservers, replication ${b.replication}; credentials in ${CREDENTIALS_FILE})`,
+    `  data      ${b.dataDir}   (${group ? `${b.masters.length} masters, ` : ''}${b.chunkservers} chunkservers, replication ${b.replication}; credentials in ${CREDENTIALS_FILE})`,
     `  logs      ${b.logDir ?? 'stdout'}`,
     '',
     'Try:',
