@@ -4,6 +4,9 @@ import * as grpc from '@grpc/grpc-js';
 import { GodfsError, errorTable, isErrorCode, UnauthenticatedError } from './errors.js';
 import type { Logger } from './log.js';
 
+/** Metadata tagging a client's write `<client-id>:<seq>`, kept when it is resent (cluster/master/session.ts). */
+export const SESSION_METADATA = 'godfs-session';
+
 /** Trailer naming the leader's address on a not_leader refusal. */
 export const LEADER_TRAILER = 'godfs-leader';
 

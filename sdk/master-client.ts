@@ -1,9 +1,11 @@
 // A promise wrapper over the generated Master gRPC client: deadlines, the API key, typed errors, and
-// retries while the master is unreachable (a call that never reached it is always safe to resend), and
+// retries while the master is unreachable (reads, and writes — each write carries a session tag, so the
+// master applies a resent one once; cluster/master/session.ts), and
 // following the Raft leader across a group of masters (common/master-addresses.ts).
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { GodfsError } from '../common/errors.js';
-import { authMetadata, fromServiceError } from '../common/grpc.js';
+import { authMetadata, fromServiceError, SESSION_METADATA } from '../common/grpc.js';
 import { LeaderTracker, parseMasterList } from '../common/master-addresses.js';
 import { masterProto, type MasterClient } from '../proto/load.js';
 
@@ -22,6 +24,9 @@ export class MasterConnection {
   #apiKey: string | undefined;
   #timeoutMs: number;
   #retryForMs: number;
+  /** Session tag of this connection's writes: each call gets the next seq, kept across its resends. */
+  readonly #sessionId = randomUUID();
+  #seq = 0;
 
   /** `addr`: one master, or the masters of a Raft group (a list, or `a:1,b:2,c:3`). */
   constructor(addr: string | readonly string[], apiKey: string | undefined, timeoutMs = 30_000, retryForMs = 15_000) {
@@ -60,14 +65,17 @@ export class MasterConnection {
     const started = Date.now();
     let delay = 50;
     let hops = 0;
+    // A write carries a session tag (cluster/master/session.ts): resent with the same tag, it applies once.
+    const md = authMetadata(this.#apiKey);
+    const tagged = !READS.has(method);
+    if (tagged) md.set(SESSION_METADATA, `${this.#sessionId}:${++this.#seq}`);
     for (;;) {
       const addr = this.#leader.current;
       try {
-        return await this.#once<Res>(addr, method, req);
+        return await this.#once<Res>(addr, method, req, md);
       } catch (raw) {
         const err = fromServiceError(raw);
-        const neverSent = /No connection established|ECONNREFUSED|ECONNRESET|Connection dropped before/i.test((raw as grpc.ServiceError).details ?? '');
-        const retryable = err.code === 'not_leader' || (err.code === 'unavailable' && (READS.has(method) || neverSent));
+        const retryable = err.code === 'not_leader' || (err.code === 'unavailable' && (READS.has(method) || tagged));
         if (!retryable || Date.now() - started + delay > this.#retryForMs) throw err;
         const move = this.#leader.failed(addr, err);
         // A hint is followed at once; a few in a row without success mean the group is changing: back off.
@@ -79,12 +87,12 @@ export class MasterConnection {
     }
   }
 
-  #once<Res>(addr: string, method: Method, req: object): Promise<Res> {
+  #once<Res>(addr: string, method: Method, req: object, md: grpc.Metadata): Promise<Res> {
     return new Promise((resolve, reject) => {
       const client = this.#client(addr);
       const fn = (client as unknown as Record<string, (...a: unknown[]) => grpc.ClientUnaryCall>)[method];
       if (typeof fn !== 'function') return reject(new GodfsError('internal', `no such master method ${method}`));
-      fn.call(client, req, authMetadata(this.#apiKey), { deadline: Date.now() + this.#timeoutMs }, (err: grpc.ServiceError | null, res: Res) =>
+      fn.call(client, req, md, { deadline: Date.now() + this.#timeoutMs }, (err: grpc.ServiceError | null, res: Res) =>
         err ? reject(err) : resolve(res),
       );
     });

@@ -32,6 +32,7 @@ import { compareUtf8 } from '../../common/utf8.js';
 import { coalesce, HOLE, overlay, resize, totalLength, type Extent } from './extents.js';
 import type { Command, WrittenExtent } from './commands.js';
 import { prepareReplicaCommand } from './replica-commands.js';
+import { MAX_SESSIONS, type SessionAnswer } from './session.js';
 
 export type InodeType = 'file' | 'dir' | 'symlink';
 
@@ -158,6 +159,14 @@ export class Fsm {
   /** Chunk ids below this have been handed out (reserved in blocks through the log). */
   chunkIdLimit = 1;
   appliedIndex = 0;
+  /** Answers of session-tagged commands (cluster/master/session.ts), oldest first. */
+  sessions = new Map<string, SessionAnswer>();
+
+  /** Remembers a session-tagged command's answer, forgetting the oldest past MAX_SESSIONS. */
+  rememberSession(key: string, answer: SessionAnswer): void {
+    this.sessions.set(key, answer);
+    while (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+  }
 
   constructor() {
     this.#putInode({ id: ROOT_ID, type: 'dir', mode: DIR_MODE, uid: 0, gid: 0, size: 0, mtimeMs: 0, ctimeMs: 0, atimeMs: 0, birthMs: 0, nlink: 2, xattrs: {}, etag: '', gen: 0, parent: ROOT_ID });

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { silentLogger } from '../../common/log.js';
 import { GodfsClient } from '../../sdk/client.js';
 import { eventually } from '../../test/eventually.js';
+import * as grpc from '@grpc/grpc-js';
+import { authMetadata, fromServiceError, SESSION_METADATA } from '../../common/grpc.js';
+import { masterProto } from '../../proto/load.js';
 import { MetaStore } from './meta-store.js';
 import { startMaster, type MasterHandle } from './server.js';
 
@@ -87,5 +90,36 @@ describe('master on Raft: upgrade, restart, snapshots', function () {
     await start({ snapshotEvery: 50 });
     for (let i = 0; i < 120; i++) assert.equal((await client!.stat(`/d${i}`)).type, 'dir');
     assert.ok(m!.store.node.status().snapshotIndex >= 100, 'it started from the snapshot');
+  });
+
+  /** One Mkdir over raw gRPC with a session tag (as the sdk sends a write, and resends it). */
+  const mkdirTagged = (path: string, tag: string) =>
+    new Promise<{ id: number } | { code: string }>((resolve) => {
+      const c = new (masterProto().godfs.master.v1.Master)(m!.address, grpc.credentials.createInsecure());
+      const md = authMetadata(KEY);
+      md.set(SESSION_METADATA, tag);
+      c.Mkdir({ path, parents: false, mode: 0o755, uid: 0, gid: 0 }, md, { deadline: Date.now() + 10_000 }, (err, res) => {
+        c.close();
+        resolve(err ? { code: fromServiceError(err).code } : { id: Number(res!.id) });
+      });
+    });
+
+  it('a resent write (same session tag) applies once and gets the first answer, also after a restart from a snapshot', async () => {
+    await start({ snapshotEvery: 20 });
+    const first = await mkdirTagged('/once', 'client-aaaaaaaa:1');
+    assert.ok('id' in first, `first mkdir: ${JSON.stringify(first)}`);
+    assert.deepEqual(await mkdirTagged('/once', 'client-aaaaaaaa:1'), first, 'the resend answers what the first did, not already_exists');
+    assert.deepEqual(await mkdirTagged('/once', 'client-aaaaaaaa:2'), { code: 'already_exists' }, 'a new call is a new command');
+    // A refusal is remembered as well: resending it refuses again, even once the path exists.
+    assert.deepEqual(await mkdirTagged('/later/x', 'client-aaaaaaaa:3'), { code: 'not_found' });
+    await client!.mkdir('/later');
+    assert.deepEqual(await mkdirTagged('/later/x', 'client-aaaaaaaa:3'), { code: 'not_found' }, 'the resend of a refused call is refused the same way');
+    // The answers are replicated state: after a snapshot and a restart they are still there.
+    for (let i = 0; i < 30; i++) await client!.mkdir(`/fill${i}`);
+    await eventually(() => m!.store.node.status().snapshotIndex > 5, 20_000, 'a snapshot');
+    await stop();
+    await start({ snapshotEvery: 20 });
+    assert.deepEqual(await mkdirTagged('/once', 'client-aaaaaaaa:1'), first);
+    assert.ok(m!.service.fsm.sessions.size >= 3);
   });
 });

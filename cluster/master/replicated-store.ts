@@ -15,7 +15,7 @@ import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fsyncDir } from '../../common/fsync.js';
-import { GodfsError } from '../../common/errors.js';
+import { errorCodeOf, GodfsError, isErrorCode } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 import type { Member } from '../raft/core/types.js';
 import { NotLeaderError as RaftNotLeaderError, OutcomeUnknownError, RaftNode, RetryLaterError, type StateMachine } from '../raft/node.js';
@@ -24,6 +24,7 @@ import type { Command } from './commands.js';
 import { Fsm, PartialApplyError } from './fsm.js';
 import { MetaStore } from './meta-store.js';
 import { decodeStateStream, encodeStateChunks } from './state-codec.js';
+import { rpcSession } from './session.js';
 import type { StateStore } from './state-store.js';
 
 export interface ReplicatedStoreOptions {
@@ -45,6 +46,15 @@ export interface ReplicatedStoreOptions {
   onSynced?: (what: SyncKind, seconds: number) => void;
 }
 
+/** A log entry of a session-tagged command: its key and the command. */
+interface Keyed {
+  $k: string;
+  $c: Command;
+}
+
+/** Commands a client's call proposes (keyed when the call is session-tagged); not the master's own. */
+const UNKEYED: ReadonlySet<Command['op']> = new Set(['init', 'reserve_ids']);
+
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -53,13 +63,29 @@ class FsmMachine implements StateMachine {
   constructor(private readonly store: ReplicatedStore) {}
 
   apply(data: Uint8Array, index: number): unknown {
-    const cmd = JSON.parse(dec.decode(data)) as Command;
+    const entry = JSON.parse(dec.decode(data)) as Command | Keyed;
     const fsm = this.store.fsm;
+    const key = '$k' in entry ? entry.$k : undefined;
+    const cmd = '$k' in entry ? entry.$c : entry;
+    if (key !== undefined) {
+      const seen = fsm.sessions.get(key);
+      if (seen) {
+        // A resent copy of a command already applied: nothing changes, the first answer is repeated.
+        fsm.appliedIndex = index;
+        if ('err' in seen) throw new GodfsError(isErrorCode(seen.err.code) ? seen.err.code : 'internal', seen.err.message);
+        return seen.ok;
+      }
+    }
     try {
-      return fsm.apply(cmd, index);
+      const result = fsm.apply(cmd, index);
+      if (key !== undefined) fsm.rememberSession(key, { ok: result });
+      return result;
     } catch (err) {
       // A refused command changed nothing (apply validates before it mutates); only the index moves.
-      if (!(err instanceof PartialApplyError)) fsm.appliedIndex = index;
+      if (!(err instanceof PartialApplyError)) {
+        fsm.appliedIndex = index;
+        if (key !== undefined) fsm.rememberSession(key, { err: { code: errorCodeOf(err), message: (err as Error).message } });
+      }
       throw err;
     }
   }
@@ -141,8 +167,10 @@ export class ReplicatedStore implements StateStore {
 
   async propose(cmd: Command): Promise<unknown> {
     this.checkLeader();
+    const s = UNKEYED.has(cmd.op) ? undefined : rpcSession.getStore();
+    const entry: Command | Keyed = s ? { $k: `${s.id}:${s.seq}:${s.proposed++}`, $c: cmd } : cmd;
     try {
-      return await this.#node.propose(enc.encode(JSON.stringify(cmd)));
+      return await this.#node.propose(enc.encode(JSON.stringify(entry)));
     } catch (err) {
       throw this.#clientError(err);
     }

@@ -16,6 +16,7 @@ import { clusterHandlers, type ClusterDeps } from './cluster-service.js';
 import type { Command, WrittenExtent } from './commands.js';
 import { slice } from './extents.js';
 import type { Inode, UploadCreated } from './fsm.js';
+import { rpcSession, sessionOf } from './session.js';
 import type { StateStore } from './state-store.js';
 import type { MasterMetrics } from './metrics.js';
 import type { Reconciler } from './reconcile.js';
@@ -168,7 +169,9 @@ export class MasterService {
     const u = <Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res) =>
       unary<Req, Res>(k, log, (req, call) => {
         store.checkLeader();
-        return fn(req, call);
+        // A session-tagged call (the sdk's writes): its commands apply once however often it is resent.
+        const session = sessionOf(call.metadata);
+        return session ? rpcSession.run(session, () => fn(req, call)) : fn(req, call);
       });
     return {
       Mkdir: u(async (r) => toProtoInode(await this.propose<Inode>({ op: 'mkdir', path: normalizePath(r.path), parents: r.parents, mode: r.mode, uid: r.uid, gid: r.gid, now: now() }))),

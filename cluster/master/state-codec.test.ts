@@ -290,6 +290,20 @@ describe('master state codec: v2 snapshots in slices', () => {
     await rejectsDecode(decodeStateStream(from(['{"v":1}'])), /malformed v1 snapshot/);
   });
 
+  it('carries the remembered session answers, in order, and a stream without them (written before) still decodes', async () => {
+    const fsm = new Fsm();
+    fsm.apply({ op: 'init', clusterId: 'c' }, 1);
+    fsm.rememberSession('client-a:1:0', { ok: { id: 7, path: '/é' } });
+    fsm.rememberSession('client-a:2:0', { err: { code: 'not_found', message: 'no such directory' } });
+    const decoded = await decodeStateStream(Readable.from([...encodeStateChunks(fsm, 16)]));
+    assert.deepEqual([...decoded.sessions], [...fsm.sessions]);
+    // The end line of an older stream has no "sessions" count: read as none.
+    const plain = new Fsm();
+    plain.apply({ op: 'init', clusterId: 'c' }, 1);
+    const text = Buffer.concat([...encodeStateChunks(plain)]).toString('utf8').replace(/,"sessions":0/, '');
+    assert.equal((await decodeStateStream(Readable.from([text]))).sessions.size, 0);
+  });
+
   it('reads the old v1 document (a single JSON string), whole or in pieces', async () => {
     const v1 = encodeState(big);
     assert.ok(v1.startsWith('{"v":1,') && !v1.includes('\n'));

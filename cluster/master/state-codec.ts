@@ -18,6 +18,7 @@
 //   ["p",uploadId,partNumber,part]
 //   ["k",accessKeyId,record]          one per access key
 //   ["n",nodeId]                      one per draining chunkserver
+//   ["s",key,answer]                  one per remembered session answer (cluster/master/session.ts), oldest first
 //   ["end",{lines,inodes,…}]          the counts of everything above, so a truncated stream is detected
 //
 // Every map is written in its iteration order and rebuilt in that order, so a decoded state encodes
@@ -26,6 +27,7 @@
 import { BTree } from '../../common/btree.js';
 import { compareUtf8 } from '../../common/utf8.js';
 import type { Extent } from './extents.js';
+import type { SessionAnswer } from './session.js';
 import { Fsm, type AccessKeyRecord, type ChunkRecord, type Inode, type PartRecord, type UploadRecord } from './fsm.js';
 
 interface Encoded {
@@ -107,12 +109,15 @@ interface Counts {
   parts: number;
   keys: number;
   draining: number;
+  sessions: number;
 }
 
-const COUNT_NAMES = ['lines', 'inodes', 'extentLines', 'dirs', 'entries', 'chunks', 'garbage', 'uploads', 'parts', 'keys', 'draining'] as const;
+const COUNT_NAMES = ['lines', 'inodes', 'extentLines', 'dirs', 'entries', 'chunks', 'garbage', 'uploads', 'parts', 'keys', 'draining', 'sessions'] as const;
+/** Counts a stream written before the kind existed does not carry (read as 0). */
+const LATER_COUNTS: ReadonlySet<string> = new Set(['sessions']);
 
 function zeroCounts(): Counts {
-  return { lines: 0, inodes: 0, extentLines: 0, dirs: 0, entries: 0, chunks: 0, garbage: 0, uploads: 0, parts: 0, keys: 0, draining: 0 };
+  return { lines: 0, inodes: 0, extentLines: 0, dirs: 0, entries: 0, chunks: 0, garbage: 0, uploads: 0, parts: 0, keys: 0, draining: 0, sessions: 0 };
 }
 
 /** Packs lines into slices of exactly `size` bytes (the last one shorter); a line may span slices. */
@@ -251,11 +256,17 @@ export function* encodeStateChunks(fsm: Fsm, sliceBytes = 1 << 20): Generator<Ui
     n.draining++;
     if (w.full.length) yield* drain();
   }
+  for (const [key, answer] of fsm.sessions) {
+    line(`["s",${JSON.stringify(key)},${JSON.stringify(answer)}]\n`);
+    n.sessions++;
+    if (w.full.length) yield* drain();
+  }
 
   // Belt and braces: iterating a map that changed under us could skip or repeat records.
   const sizes: Array<[string, number, number]> = [
     ['inodes', n.inodes, fsm.inodes.size], ['dirs', n.dirs, fsm.dirs.size], ['chunks', n.chunks, fsm.chunks.size], ['garbage', n.garbage, fsm.garbage.size],
     ['uploads', n.uploads, fsm.uploads.size], ['keys', n.keys, fsm.keys.size], ['draining', n.draining, fsm.draining.size],
+    ['sessions', n.sessions, fsm.sessions.size],
   ];
   for (const [what, wrote, size] of sizes) if (wrote !== size) throw new Error(`the state changed while its snapshot was being generated (${wrote} ${what} written, ${size} now)`);
 
@@ -540,10 +551,18 @@ class SnapshotDecoder {
         n.draining++;
         break;
       }
+      case 's': {
+        const [, key, answer] = r as [string, Json, Json];
+        if (r.length !== 3 || typeof key !== 'string' || !isObject(answer) || !('ok' in answer || 'err' in answer)) this.#fail('malformed session record');
+        if (fsm.sessions.has(key)) this.#fail(`session answer ${JSON.stringify(key)} appears twice`);
+        fsm.sessions.set(key, answer as SessionAnswer);
+        n.sessions++;
+        break;
+      }
       case 'end': {
         const want = r[1];
         if (r.length !== 2 || !isObject(want)) this.#fail('malformed end record');
-        const differ = COUNT_NAMES.filter((k) => want[k] !== n[k]).map((k) => `${k} ${n[k]} read, ${String(want[k])} written`);
+        const differ = COUNT_NAMES.filter((k) => (want[k] ?? (LATER_COUNTS.has(k) ? 0 : undefined)) !== n[k]).map((k) => `${k} ${n[k]} read, ${String(want[k])} written`);
         if (differ.length > 0) throw new SnapshotDecodeError(`snapshot is truncated or corrupt: the counts differ from the end line (${differ.join('; ')})`);
         this.#mode = 'ended';
         return;
