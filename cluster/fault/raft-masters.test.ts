@@ -138,6 +138,11 @@ describe('fault: a Raft group of three masters', function () {
       const idx = await Promise.all(c!.masters.map(async (m) => (await c!.masterState(m.id))?.applied_index));
       return idx.every((i) => i !== undefined && i === idx[0]);
     }, 30_000, 'every master applied the same commands');
+    // Every master is a ready member (what Kubernetes' readiness probe asks); only the leader is /readyz.
+    await eventually(async () => {
+      const codes = await Promise.all(c!.masters.map(async (x) => (await fetch(`http://${x.proc!.info.httpAddress}/readyz/member`)).status));
+      return codes.every((s) => s === 200);
+    }, 30_000, 'every master answers /readyz/member 200');
     // The leader's Raft metrics tell the same story.
     const m = await c.metrics();
     assert.equal(metricValue(m, 'godfs_raft_is_leader'), 1);

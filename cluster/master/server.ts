@@ -81,6 +81,9 @@ export interface MasterHandle {
 
 export const DEFAULT_MAX_CHUNK = 64 * 2 ** 20;
 
+/** /readyz/member: a member this many entries behind its commit index is still catching up. */
+const MEMBER_READY_LAG = 100;
+
 export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const log = (opts.logger ?? silentLogger).child({ component: 'master' });
   const maxChunkSize = opts.maxChunkSize ?? DEFAULT_MAX_CHUNK;
@@ -226,6 +229,13 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     const url = (req.url ?? '/').split('?')[0];
     if (url === '/healthz' || url === '/v1/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    } else if (url === '/readyz/member') {
+      // Ready as a member of the group (for Kubernetes readiness and disruption budgets): a leader is
+      // known and this master has applied (nearly) all it knows to be committed. Followers pass too.
+      const s = st.node.status();
+      const body = { role: s.role, leader: s.leader, term: s.term, commit_index: s.commit, applied_index: s.smApplied };
+      const ok = s.leader !== null && s.commit - s.smApplied <= MEMBER_READY_LAG && (s.role !== 'leader' || (st.node.isLeaderReady && leading));
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'member' : s.leader ? 'catching_up' : 'no_leader', ...body }));
     } else if (url === '/readyz') {
       const alive = registry.alive(Date.now()).length;
       const n = st.node;
