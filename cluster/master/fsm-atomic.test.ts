@@ -270,7 +270,7 @@ describe('master state machine: atomic apply', () => {
 
   it('the state codec encodes every field of the state machine', () => {
     // The byte comparison below sees only what encodeState writes; a new field must be added there.
-    assert.deepEqual(Object.keys(new Fsm()).sort(), ['appliedIndex', 'chunkIdLimit', 'chunks', 'clusterId', 'dirs', 'draining', 'garbage', 'inodes', 'keys', 'nextInodeId', 'uploads']);
+    assert.deepEqual(Object.keys(new Fsm()).sort(), ['appliedIndex', 'chunkIdLimit', 'chunks', 'clusterId', 'dirs', 'draining', 'garbage', 'inodes', 'keys', 'nextInodeId', 'sessions', 'uploads']);
   });
 
   it('the populated state is what the cases assume', () => {

@@ -43,6 +43,7 @@ interface Encoded {
   uploads: Array<[string, { path: string; createdMs: number; xattrs: Record<string, string>; parts: Array<[number, PartRecord]> }]>;
   keys?: Array<[string, AccessKeyRecord]>;
   draining?: string[];
+  sessions?: Array<[string, SessionAnswer]>;
 }
 
 /** The v1 encoding: the whole state as one JSON string (built, and held, all at once). */
@@ -60,6 +61,8 @@ export function encodeState(fsm: Fsm): string {
     uploads: [...fsm.uploads].map(([id, u]) => [id, { path: u.path, createdMs: u.createdMs, xattrs: u.xattrs, parts: [...u.parts] }]),
     keys: [...fsm.keys],
     draining: [...fsm.draining],
+    // Only when there are any: an older state encodes to the same bytes as before sessions existed.
+    ...(fsm.sessions.size ? { sessions: [...fsm.sessions] } : {}),
   };
   return JSON.stringify(enc);
 }
@@ -86,6 +89,7 @@ function fromV1(enc: Encoded): Fsm {
   fsm.uploads = new Map(enc.uploads.map(([id, u]) => [id, { path: u.path, createdMs: u.createdMs, xattrs: u.xattrs, parts: new Map(u.parts) }]));
   fsm.keys = new Map(enc.keys ?? []);
   fsm.draining = new Set(enc.draining ?? []);
+  fsm.sessions = new Map(enc.sessions ?? []);
   return fsm;
 }
 
