@@ -8,6 +8,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { silentLogger } from '../../common/log.js';
@@ -145,6 +147,18 @@ describe('fault: a Raft group of three masters', function () {
       const idx = await Promise.all(c!.masters.map(async (m) => (await c!.masterState(m.id))?.applied_index));
       return idx.every((i) => i !== undefined && i === idx[0]);
     }, 30_000, 'every master applied the same commands');
+    // Election safety, from the masters' own logs: no term had two masters serving as leader.
+    const leaders = new Map<number, string>();
+    for (const m of c.masters) {
+      const text = await readFile(join(c.dir, 'logs', `${m.id}.log`), 'utf8');
+      for (const line of text.split('\n')) {
+        if (!line.includes('leading: serving the master API')) continue;
+        const { term } = JSON.parse(line) as { term: number };
+        assert.ok(!leaders.has(term) || leaders.get(term) === m.id, `term ${term} had two leaders: ${leaders.get(term)} and ${m.id}`);
+        leaders.set(term, m.id);
+      }
+    }
+    assert.ok(leaders.size >= 3, `three terms with a leader (${[...leaders].map(([t, id]) => `${t}:${id}`).join(' ')})`);
     // Every master is a ready member (what Kubernetes' readiness probe asks); only the leader is /readyz.
     await eventually(async () => {
       const codes = await Promise.all(c!.masters.map(async (x) => (await fetch(`http://${x.proc!.info.httpAddress}/readyz/member`)).status));
