@@ -299,18 +299,29 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         const rd = this.#raft.ready();
         if (rd.soft) this.#onSoft(rd.soft.role, rd.soft.leader, rd.soft.term);
         const writes: Promise<void>[] = [];
-        if (rd.hardState && (rd.hardState.term !== this.#lastHard.term || rd.hardState.vote !== this.#lastHard.vote)) {
+        const hardChanged = rd.hardState !== undefined && (rd.hardState.term !== this.#lastHard.term || rd.hardState.vote !== this.#lastHard.vote);
+        if (rd.hardState && hardChanged) {
           this.#lastHard = { term: rd.hardState.term, vote: rd.hardState.vote };
           writes.push(this.#storage.saveHardState(rd.hardState));
+        }
+        // A leader's appends may go out while its own fsync runs (the follower fsyncs in parallel): the
+        // core counts the leader's own entries towards commit only once advance() reports them durable.
+        // Everything else — votes, responses, anything sent under a term or vote being persisted — waits.
+        let later = rd.messages;
+        if (!hardChanged && this.#raft.role === 'leader') {
+          // Order per peer is kept: a peer with any other message in this Ready (a snapshot piece, say)
+          // gets all of its messages after the fsync, in order.
+          const kind = (m: Message) => m.type === 'append' || m.type === 'heartbeat';
+          const held = new Set(rd.messages.filter((m) => !kind(m)).map((m) => m.to));
+          const early = (m: Message) => kind(m) && !held.has(m.to);
+          this.#send(rd.messages.filter(early));
+          later = rd.messages.filter((m) => !early(m));
         }
         if (rd.entries.length) writes.push(this.#storage.append(rd.entries));
         for (const piece of rd.snapshotPieces) writes.push(this.#storage.writeSnapshotPiece(piece));
         await Promise.all(writes);
         if (rd.snapshot) await this.#install(rd.snapshot.meta.index, rd.snapshot.keepLog, rd);
-        for (const m of rd.messages) {
-          const address = this.addressOf(m.to) ?? this.#appliedConfig.find((c) => c.id === m.to)?.address ?? this.#learned.get(m.to);
-          if (address) this.transport.send(m, address);
-        }
+        this.#send(later);
         for (const e of rd.committed) if (e.index > this.#applied) this.#applyQueue.push(e);
         for (const r of rd.readStates) {
           const w = this.#reads.get(r.ctx);
@@ -333,6 +344,13 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.#looping = false;
     }
     if (!this.#stopped && !this.#fatal && (this.#raft.hasReady() || this.#pendingCompact !== undefined)) this.#kick();
+  }
+
+  #send(messages: readonly Message[]): void {
+    for (const m of messages) {
+      const address = this.addressOf(m.to) ?? this.#appliedConfig.find((c) => c.id === m.to)?.address ?? this.#learned.get(m.to);
+      if (address) this.transport.send(m, address);
+    }
   }
 
   async #install(index: number, keepLog: boolean, rd: ReturnType<Raft['ready']>): Promise<void> {
