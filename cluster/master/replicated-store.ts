@@ -16,9 +16,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fsyncDir } from '../../common/fsync.js';
 import { errorCodeOf, GodfsError, isErrorCode } from '../../common/errors.js';
-import type { Logger } from '../../common/log.js';
 import type { Member } from '../raft/core/types.js';
-import { NotLeaderError as RaftNotLeaderError, OutcomeUnknownError, RaftNode, RetryLaterError, type StateMachine } from '../raft/node.js';
+import { NotLeaderError as RaftNotLeaderError, OutcomeUnknownError, RaftNode, RetryLaterError, type RaftNodeOptions, type StateMachine } from '../raft/node.js';
 import { DiskStorage, type SyncKind } from '../raft/storage/disk-storage.js';
 import type { Command } from './commands.js';
 import { Fsm, PartialApplyError } from './fsm.js';
@@ -27,21 +26,14 @@ import { decodeStateStream, encodeStateChunks } from './state-codec.js';
 import { rpcSession } from './session.js';
 import type { StateStore } from './state-store.js';
 
-export interface ReplicatedStoreOptions {
+/** The Raft member's settings (credential: what masters present to each other), plus where it lives. */
+export interface ReplicatedStoreOptions
+  extends Pick<RaftNodeOptions, 'credential' | 'logger' | 'onFatal' | 'tickMs' | 'electionTicks' | 'heartbeatTicks' | 'snapshotEvery'> {
   dataDir: string;
   /** This master's member id. */
   nodeId: string;
   /** The group's first configuration (used only when this member's Raft state is empty). */
   peers: Member[];
-  /** Bearer credential masters present to each other. */
-  credential: string | undefined;
-  logger: Logger;
-  onFatal: (err: unknown) => void;
-  tickMs?: number;
-  electionTicks?: number;
-  heartbeatTicks?: number;
-  /** Raft snapshot after this many applied entries (default 20 000). */
-  snapshotEvery?: number;
   /** Every fsync of the Raft storage, with its latency (metrics). */
   onSynced?: (what: SyncKind, seconds: number) => void;
 }
