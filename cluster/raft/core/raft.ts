@@ -99,6 +99,9 @@ export class Raft {
   #randomizedTimeout = 0;
   #transferee: NodeId | null = null;
   #transferElapsed = 0;
+  /** Leader: ticks since it was elected, and the tick at which each follower last answered (check-quorum). */
+  #leaderTicks = 0;
+  #heardAt = new Map<NodeId, number>();
 
   #readQueue: PendingRead[] = [];
   /** Reads that arrived before this leader committed in its term. */
@@ -137,7 +140,12 @@ export class Raft {
     }
     this.#appendLocal(entries);
     this.#stable = this.lastIndex;
-    this.#commit = Math.min(Math.max(hardState.commit, snapshot.index), this.lastIndex);
+    // The persisted commit index is not trusted: it is written with (or, in node.ts, beside) the entries
+    // of the same Ready, so a crash can leave it durable while those entries are torn off — and below it
+    // the log may then still hold entries of an older term that were never committed (they were being
+    // overwritten), or a stale tail a snapshot was about to replace. Applying up to it would apply them.
+    // Commit starts at the snapshot and is learned again from a leader (the paper's volatile commitIndex).
+    this.#commit = snapshot.index;
     this.#applied = snapshot.index;
     this.#persistedHard = { ...hardState };
     this.#lastSoft = { role: this.#role, leader: null, term: this.#term };
@@ -215,15 +223,18 @@ export class Raft {
     if (this.#role === 'leader') {
       this.#heartbeatElapsed++;
       this.#electionElapsed++;
+      this.#leaderTicks++;
       if (this.#transferee !== null && ++this.#transferElapsed >= this.#electionTicks) this.#transferee = null;
-      if (this.#electionElapsed >= this.#electionTicks) {
-        this.#electionElapsed = 0;
-        if (this.#checkQuorum) {
-          if (!this.#quorumActive()) {
-            this.#becomeFollower(this.#term, null);
-            return;
-          }
-          for (const [id, pr] of this.#prs) if (id !== this.id) pr.recentActive = false;
+      if (this.#electionElapsed >= this.#electionTicks) this.#electionElapsed = 0;
+      if (this.#checkQuorum) {
+        // A follower is active while it has answered within the last election timeout, and the leader
+        // steps down at the first tick its active voters are no quorum: one election timeout after it
+        // last heard from a quorum. (Judging once per timeout on what was heard since the previous check
+        // lets a leader cut off just after a check lead on for almost two.)
+        for (const [id, pr] of this.#prs) if (id !== this.id) pr.recentActive = this.#leaderTicks - (this.#heardAt.get(id) ?? 0) < this.#electionTicks;
+        if (!this.#quorumActive()) {
+          this.#becomeFollower(this.#term, null);
+          return;
         }
       }
       if (this.#heartbeatElapsed >= this.#heartbeatTicks) {
@@ -502,6 +513,8 @@ export class Raft {
     this.#leader = this.id;
     this.#reset();
     this.#prs.clear();
+    this.#leaderTicks = 0;
+    this.#heardAt.clear();
     for (const m of this.#config()) this.#prs.set(m.id, this.#newProgress(m.id));
     this.#appendNew({ kind: 'noop' });
   }
@@ -523,10 +536,12 @@ export class Raft {
     this.#readQueue = [];
     this.#readsWaiting = [];
     this.#prs.clear();
+    this.#heardAt.clear();
   }
 
   #newProgress(id: NodeId): Progress {
     const self = id === this.id;
+    if (!self) this.#heardAt.set(id, this.#leaderTicks); // counted active for an election timeout from now
     return {
       match: self ? this.#stable : 0,
       next: this.lastIndex + 1,
@@ -611,7 +626,11 @@ export class Raft {
     if (this.#role !== 'leader') return;
     const config = this.#config();
     for (const m of config) if (!this.#prs.has(m.id)) this.#prs.set(m.id, this.#newProgress(m.id));
-    for (const id of [...this.#prs.keys()]) if (!config.some((m) => m.id === id)) this.#prs.delete(id);
+    for (const id of [...this.#prs.keys()]) {
+      if (config.some((m) => m.id === id)) continue;
+      this.#prs.delete(id);
+      this.#heardAt.delete(id);
+    }
   }
 
   /** The last index ≤ i whose term is ≤ term (or the log's start). */
@@ -774,6 +793,7 @@ export class Raft {
     const pr = this.#prs.get(m.from);
     if (!pr) return;
     pr.recentActive = true;
+    this.#heardAt.set(m.from, this.#leaderTicks);
     if (m.type === 'heartbeat_resp') {
       if (pr.state === 'snapshot') this.#sendPiece(m.from, pr);
       else {

@@ -74,6 +74,25 @@ interface Disk {
 
 type Waiter = { term: number; done: (output: KvOutput | undefined) => void };
 
+/**
+ * A scenario test's own network rule: it sees every message as the core sent it, before the links' own
+ * faults, and returns the message to send (the same one, or a copy with fewer entries), or null to drop it.
+ * A rule that only looks and returns `m` is a tap.
+ */
+export type NetworkRule = (m: Message) => Message | null;
+
+/** One operation a scenario test submitted through submit() or read(). */
+export interface Submitted {
+  /** Writes: where the command went in the proposing member's log. Reads: -1. */
+  index: number;
+  term: number;
+  /** Once the outcome is known: `output` is the answer (acknowledged), or undefined (lost, or unknown). */
+  settled: boolean;
+  output: KvOutput | undefined;
+  /** Virtual time it settled at. */
+  at: number;
+}
+
 class SimNode {
   raft: Raft | null = null;
   busy = false;
@@ -123,6 +142,8 @@ export class SimCluster {
   #stopClients = false;
   #nemesisOn = true;
   #readSeq = 0;
+  readonly #rules = new Set<NetworkRule>();
+  #adhocClient = 1_000_000;
 
   constructor(opts: SimOptions) {
     this.o = {
@@ -203,7 +224,11 @@ export class SimCluster {
     this.q.after(this.rng.float() * n.tickMs, tick);
   }
 
-  crash(id: NodeId): void {
+  /**
+   * Crashes `id`. Of the records being written and not yet fsynced (hard state first, then entries), a
+   * random prefix survives — or exactly the first `keepRecords` when given (a scenario's torn tail).
+   */
+  crash(id: NodeId, keepRecords?: number): void {
     const n = this.nodes.get(id)!;
     if (!n.raft) return;
     this.stats.crashes++;
@@ -217,7 +242,7 @@ export class SimCluster {
     n.readsAt = [];
     const torn = n.pendingWrite;
     n.pendingWrite = undefined;
-    if (torn) this.#persist(n, torn, this.rng.int(0, torn.records));
+    if (torn) this.#persist(n, torn, keepRecords === undefined ? this.rng.int(0, torn.records) : Math.max(0, Math.min(keepRecords, torn.records)));
   }
 
   restart(id: NodeId): void {
@@ -406,6 +431,11 @@ export class SimCluster {
       msg = { ...m, data, done: m.offset + data.length >= snap.data.length };
       if (m.offset === 0) this.stats.snapshotsSent++;
     }
+    for (const rule of this.#rules) {
+      const next = rule(msg);
+      if (next === null) return;
+      msg = next;
+    }
     if (this.blocked.has(`${m.from}>${m.to}`)) return;
     if (this.rng.chance(this.o.drop)) return;
     const copies = this.rng.chance(this.o.duplicate) ? 2 : 1;
@@ -518,6 +548,80 @@ export class SimCluster {
       });
     };
     attempt();
+  }
+
+  // ---- hooks for scenario tests ----
+
+  /** Adds a network rule (see NetworkRule); returns a function that removes it. */
+  addRule(rule: NetworkRule): () => void {
+    this.#rules.add(rule);
+    return () => void this.#rules.delete(rule);
+  }
+
+  /** Runs `id`'s Ready loop now (after a test drove its Raft directly). */
+  process(id: NodeId): void {
+    const n = this.nodes.get(id);
+    if (n?.raft) this.#process(n);
+  }
+
+  /**
+   * Proposes a write at `id` now, as a one-shot client of its own: throws what propose throws
+   * (NotLeaderError, RetryLaterError). Recorded in the history; acknowledged once applied in the term it
+   * was proposed in (then also in `acked`), settled with undefined when overwritten or its member crashes.
+   */
+  submit(id: NodeId, input: KvInput): Submitted {
+    const n = this.nodes.get(id);
+    if (!n?.raft) throw new Error(`${id} is down`);
+    const client = ++this.#adhocClient;
+    const cmd: KvCommand = { client, seq: 1, input };
+    const { index, term } = n.raft.propose(enc.encode(JSON.stringify(cmd)));
+    const op: Operation<KvInput, KvOutput> = { client, input, call: this.q.now, output: undefined, ret: Infinity };
+    this.history.push(op);
+    const s: Submitted = { index, term, settled: false, output: undefined, at: NaN };
+    n.proposals.get(index)?.done(undefined); // an earlier proposal at this index was overwritten
+    n.proposals.set(index, {
+      term,
+      done: (output) => {
+        if (s.settled) return;
+        Object.assign(s, { settled: true, output, at: this.q.now });
+        if (output === undefined) return;
+        op.output = output;
+        op.ret = this.q.now;
+        if (input.op !== 'get') this.acked.push(cmd);
+      },
+    });
+    this.#process(n);
+    return s;
+  }
+
+  /** A linearizable read (ReadIndex) of `key` at `id` now; undefined when `id` is not the leader. Recorded in the history. */
+  read(id: NodeId, key: string): Submitted | undefined {
+    const n = this.nodes.get(id);
+    if (!n?.raft) throw new Error(`${id} is down`);
+    const ctx = `x${++this.#readSeq}`;
+    if (!n.raft.readIndex(ctx)) return undefined;
+    const input: KvInput = { op: 'get', key };
+    const op: Operation<KvInput, KvOutput> = { client: ++this.#adhocClient, input, call: this.q.now, output: undefined, ret: Infinity };
+    this.history.push(op);
+    const s: Submitted = { index: -1, term: n.raft.term, settled: false, output: undefined, at: NaN };
+    n.reads.set(ctx, (index) => {
+      const output = index === undefined ? undefined : n.kv.data.has(key) ? { value: n.kv.data.get(key)! } : {};
+      Object.assign(s, { settled: true, output, at: this.q.now });
+      if (output !== undefined) Object.assign(op, { output, ret: this.q.now });
+    });
+    this.#process(n);
+    return s;
+  }
+
+  /** Proposes a membership change at `leader` (throws what proposeConfChange throws); a new learner gets a fresh, empty member. */
+  changeMembership(leader: NodeId, change: ConfChange): { index: number; term: number } {
+    const l = this.nodes.get(leader);
+    if (!l?.raft) throw new Error(`${leader} is down`);
+    const at = l.raft.proposeConfChange(change);
+    this.stats.confChanges++;
+    if (change.type === 'add_learner' && !this.nodes.has(change.id)) this.#addNode(change.id, []);
+    this.#process(l);
+    return at;
   }
 
   // ---- nemesis ----
