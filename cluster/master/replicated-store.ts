@@ -28,7 +28,13 @@ import type { StateStore } from './state-store.js';
 
 /** The Raft member's settings (credential: what masters present to each other), plus where it lives. */
 export interface ReplicatedStoreOptions
-  extends Pick<RaftNodeOptions, 'credential' | 'logger' | 'onFatal' | 'tickMs' | 'electionTicks' | 'heartbeatTicks' | 'snapshotEvery'> {
+  extends Pick<RaftNodeOptions, 'credential' | 'logger' | 'onFatal' | 'tickMs' | 'electionTicks' | 'heartbeatTicks'> {
+  /**
+   * Snapshot after at least this many applied commands (default 20 000) — and never more often than
+   * once per as many commands as the state has inodes and chunks: a snapshot costs time in proportion
+   * to the state and applies nothing while it is written, so its cost per command stays bounded.
+   */
+  snapshotEvery?: number;
   dataDir: string;
   /** This master's member id. */
   nodeId: string;
@@ -152,7 +158,7 @@ export class ReplicatedStore implements StateStore {
       tickMs: o.tickMs,
       electionTicks: o.electionTicks,
       heartbeatTicks: o.heartbeatTicks,
-      snapshotEvery: o.snapshotEvery,
+      snapshotEvery: () => Math.max(o.snapshotEvery ?? 20_000, store.#fsm.inodes.size + store.#fsm.chunks.size),
     });
     return store;
   }

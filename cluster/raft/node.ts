@@ -58,7 +58,7 @@ export interface RaftNodeOptions {
   electionTicks?: number;
   heartbeatTicks?: number;
   /** Snapshot after this many applied entries (default 20000); keep this many entries behind it. */
-  snapshotEvery?: number;
+  snapshotEvery?: number | (() => number);
   snapshotRetain?: number;
   maxInflight?: number;
   random?: () => number;
@@ -444,7 +444,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   #maybeSnapshot(): void {
-    const every = this.#opts.snapshotEvery ?? 20_000;
+    const o = this.#opts.snapshotEvery ?? 20_000;
+    const every = typeof o === 'function' ? o() : o;
     if (every <= 0 || this.#snapshotting || this.#applied - this.#snapshotIndex < every) return;
     void this.snapshot();
   }
