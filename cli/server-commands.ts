@@ -127,7 +127,7 @@ export function registerServerCommands(program: Command): void {
       ),
     )
     .addOption(envOption('--election-timeout-ms <ms>', 'a follower that hears from no leader for about this long starts an election', 'GODFS_ELECTION_TIMEOUT_MS', (v) => parseCount(v, 50), 1000))
-    .addOption(envOption('--snapshot-every <n>', 'write a Raft snapshot (and drop the log behind it) after at least this many commands (on a large namespace, after as many as it has inodes and chunks)', 'GODFS_SNAPSHOT_EVERY', (v) => parseCount(v, 1), 20_000))
+    .addOption(envOption('--snapshot-every <n>', 'write a Raft snapshot (and drop the log behind it) after at least this many commands (on a large namespace, after half as many as it has inodes and chunks)', 'GODFS_SNAPSHOT_EVERY', (v) => parseCount(v, 1), 20_000))
     .addOption(logLevelOption())
     .action(async (o: MasterFlags) => {
       const { startMaster } = await import('../cluster/master/server.js');

@@ -31,8 +31,9 @@ export interface ReplicatedStoreOptions
   extends Pick<RaftNodeOptions, 'credential' | 'logger' | 'onFatal' | 'tickMs' | 'electionTicks' | 'heartbeatTicks'> {
   /**
    * Snapshot after at least this many applied commands (default 20 000) — and never more often than
-   * once per as many commands as the state has inodes and chunks: a snapshot costs time in proportion
-   * to the state and applies nothing while it is written, so its cost per command stays bounded.
+   * once per half as many commands as the state has inodes and chunks: a snapshot costs time in
+   * proportion to the state and applies nothing while it is written, so its cost per command stays
+   * bounded; the half keeps the log bounded too while the namespace grows (each create adds an inode).
    */
   snapshotEvery?: number;
   dataDir: string;
@@ -158,7 +159,7 @@ export class ReplicatedStore implements StateStore {
       tickMs: o.tickMs,
       electionTicks: o.electionTicks,
       heartbeatTicks: o.heartbeatTicks,
-      snapshotEvery: () => Math.max(o.snapshotEvery ?? 20_000, store.#fsm.inodes.size + store.#fsm.chunks.size),
+      snapshotEvery: () => Math.max(o.snapshotEvery ?? 20_000, Math.floor((store.#fsm.inodes.size + store.#fsm.chunks.size) / 2)),
     });
     return store;
   }
