@@ -24,11 +24,11 @@ export default tseslint.config(
     },
   },
   {
-    // Layering (ARCHITECTURE.md): gateway, fuse and cli reach the cluster only through the sdk.
+    // Layering (docs/architecture.md): gateway, fuse and cli reach the cluster only through the sdk.
     files: ['gateway/**/*.ts', 'fuse/**/*.ts', 'sdk/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/cluster/**'], message: 'gateway, fuse and sdk use the sdk, never cluster/* (ARCHITECTURE.md)' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/cluster/**'], message: 'gateway, fuse and sdk use the sdk, never cluster/* (docs/architecture.md)' }] }],
     },
   },
 );

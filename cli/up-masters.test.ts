@@ -3,7 +3,6 @@
 // the leading master SIGKILLed: the data stays readable and writable, `up` restarts the killed master
 // and it catches up; then a restart on the same data directory.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,32 +10,11 @@ import { join } from 'node:path';
 import { eventually } from '../test/eventually.js';
 import type { Credentials } from './credentials.js';
 import type { RaftStatusJson } from './raft-commands.js';
-import { CLI_PATH, cleanEnv, freePort, freePortRange, startUp, type UpProcess } from './up-process.js';
+import { freePort, freePortRange, runCli, startUp, type UpProcess } from './up-process.js';
 import { checkMasterDirs, groupReady, parseMasterCount, planMasters, probeMaster } from './up-masters.js';
 import type { PidsFile } from './up.js';
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], opts: { env?: Record<string, string>; cwd?: string; input?: Buffer; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI_PATH, ...args], { env: cleanEnv(opts.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const t = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    p.on('error', reject);
-    p.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-    p.stdin.end(opts.input);
-  });
-}
+const run = runCli;
 
 function isAlive(pid: number): boolean {
   try {
