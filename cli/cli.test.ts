@@ -8,24 +8,13 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram, allCommands } from './program.js';
-import { CLI_PATH, cleanEnv, runCli, startUp, type UpProcess } from './up-process.js';
+import { CLI_PATH, cleanEnv, isAlive, runCli as run, startUp, type UpProcess } from './up-process.js';
 import { eventually } from '../test/eventually.js';
-
-const run = runCli;
 
 async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const c of createReadStream(file)) h.update(c as Buffer);
   return h.digest('hex');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('godfs CLI (help)', function () {

@@ -10,20 +10,9 @@ import { join } from 'node:path';
 import { eventually } from '../test/eventually.js';
 import type { Credentials } from './credentials.js';
 import type { RaftStatusJson } from './raft-commands.js';
-import { freePort, freePortRange, runCli, startUp, type UpProcess } from './up-process.js';
+import { freePort, freePortRange, isAlive, runCli as run, startUp, type UpProcess } from './up-process.js';
 import { checkMasterDirs, groupReady, parseMasterCount, planMasters, probeMaster } from './up-masters.js';
 import type { PidsFile } from './up.js';
-
-const run = runCli;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('godfs up --masters (usage)', function () {
   this.timeout(60_000);

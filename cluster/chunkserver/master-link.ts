@@ -134,7 +134,6 @@ export class MasterLink {
         const many = this.#leader.addresses.length > 1;
         if (wasRegistered) this.#log.warn({ code: e.code, msg: e.message, master }, 'heartbeat failed; will register again');
         else this.#log.warn({ code: e.code, msg: e.message, master, retryMs: backoff }, 'cannot register with the master');
-        this.#registered = false;
         await this.#sleep(backoff);
         backoff = Math.min(backoff * 2, many ? GROUP_BACKOFF_MAX_MS : BACKOFF_MAX_MS);
       }

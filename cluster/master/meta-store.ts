@@ -1,7 +1,8 @@
-// Durable master state: the state machine plus its write-ahead log and periodic snapshots.
+// The single-master state of godfs before Raft: the state machine plus its write-ahead log and periodic
+// snapshots. The master no longer runs on it; it remains to read an old data directory once, when
+// replicated-store.ts imports it into Raft (and for the tests of that format).
 // propose(cmd) applies the command, appends it to the log and resolves only after the fsync that
-// covers it. Reads call barrier() before answering, so nothing a caller sees can be lost to a crash
-// (single-node stand-in for Raft's ReadIndex).
+// covers it; barrier() resolves once everything applied is durable.
 // A refused command is not logged: Fsm.apply() is atomic (it refuses before it changes anything), so
 // the state in memory stays exactly what a replay of the log rebuilds. A command that fails part-way
 // (PartialApplyError, a bug) leaves memory matching no log: the store stops at once (onFatal) instead
@@ -143,12 +144,6 @@ export class MetaStore {
     return this.#wal.barrier();
   }
 
-  /** A single store is its own leader; its reads wait for durability (see the header). */
-  readBarrier(): Promise<void> {
-    return this.#wal.barrier();
-  }
-
-  checkLeader(): void {}
 
   /** Writes a snapshot of the current state and drops the log segments it covers. */
   /** One snapshot at a time: a call made while one runs waits for it, then takes its own. */
